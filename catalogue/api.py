@@ -1,0 +1,92 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+
+from catalogue.models import Organization, Phone, Service
+from catalogue.selectors import service_search, services_for
+from catalogue.vocabulary import Action, Category, Channel
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["slug", "name", "name_en", "url"]
+
+
+class PhoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Phone
+        fields = ["number", "kind", "hours", "note"]
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    organization = OrganizationSerializer(read_only=True)
+    phone = serializers.SerializerMethodField()
+    phones = PhoneSerializer(many=True, read_only=True)
+    needs_review = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "slug",
+            "name",
+            "name_en",
+            "organization",
+            "description",
+            "actions",
+            "channels",
+            "categories",
+            "audience",
+            "phone",
+            "phones",
+            "url",
+            "hours",
+            "eligibility",
+            "counsellor_notes",
+            "scope",
+            "follow_up_days",
+            "last_verified",
+            "needs_review",
+        ]
+
+    def get_phone(self, service: Service) -> str | None:
+        phones = list(service.phones.all())
+        return phones[0].number if phones else None
+
+
+FILTERS = {"action": Action, "channel": Channel, "category": Category}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR, enum=choices.values)
+            for name, choices in FILTERS.items()
+        ]
+    )
+)
+class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The consultation windows a member of staff can refer people to."""
+
+    serializer_class = ServiceSerializer
+    lookup_field = "slug"
+    filter_backends = []
+
+    def get_queryset(self):
+        return services_for(self.request.user)
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        codes = {}
+        for name, choices in FILTERS.items():
+            value = self.request.query_params.get(name, "")
+            if value and value not in choices.values:
+                raise ValidationError({name: [f"不明なコードです: {value}"]})
+            codes[name] = value
+        return service_search(queryset, **codes)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
