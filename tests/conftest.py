@@ -1,0 +1,79 @@
+"""The fixed cast every test uses: who owns, who shares the desk, who must not see."""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.models import Desk, Membership
+from tests.factories import DeskFactory, MembershipFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def desk(db):
+    return DeskFactory(slug="gifu-city", name="岐阜市 相談窓口", municipality="岐阜市")
+
+
+@pytest.fixture
+def school_desk(db):
+    return DeskFactory(
+        slug="gifu-hs", name="岐阜中央高校 相談室", kind=Desk.Kind.SCHOOL, municipality="岐阜市"
+    )
+
+
+@pytest.fixture
+def other_desk(db):
+    return DeskFactory(slug="ogaki-city", name="大垣市 相談窓口", municipality="大垣市")
+
+
+@pytest.fixture
+def counsellor(desk):
+    """The counsellor who owns the cases in a test."""
+    return MembershipFactory(user=UserFactory(username="owner"), desk=desk).user
+
+
+@pytest.fixture
+def deskmate(desk):
+    """A counsellor of the same desk, who may see and act on the owner's cases."""
+    return MembershipFactory(user=UserFactory(username="deskmate"), desk=desk).user
+
+
+@pytest.fixture
+def outsider(other_desk):
+    """A counsellor of another desk, who must never see the owner's cases."""
+    return MembershipFactory(user=UserFactory(username="outsider"), desk=other_desk).user
+
+
+@pytest.fixture
+def supervisor(desk, school_desk):
+    """A supervisor overseeing the owner's desk and the school desk."""
+    user = UserFactory(username="supervisor")
+    MembershipFactory(user=user, desk=desk, role=Membership.Role.SUPERVISOR)
+    MembershipFactory(user=user, desk=school_desk, role=Membership.Role.SUPERVISOR)
+    return user
+
+
+@pytest.fixture
+def api():
+    """Return an API client signed in as the given user (or anonymous)."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def web(db):
+    """Return a browser-like test client signed in as the given user."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
