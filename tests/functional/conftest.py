@@ -3,6 +3,10 @@
 Playwright's own browser download does not work on machines without internet access, so
 these tests use the Chromium installed from the distribution (``CHROMIUM_PATH``, default
 ``/usr/bin/chromium``) and are skipped, with the reason printed, where it is absent.
+
+Mark browser tests ``django_db(transaction=True, serialized_rollback=True)``: the live server
+needs committed data, and the rollback restores what the data migrations seeded (catalogue,
+rules) after each test flushes the tables.
 """
 
 import os

@@ -4,7 +4,6 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Membership
 from accounts.services import staff_add, staff_token
 
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="Create a user (if new) and give them a role at a desk.")
         add.add_argument("username")
         add.add_argument("--desk", required=True, help="desk slug, e.g. gifu-city")
-        add.add_argument("--role", required=True, choices=Membership.Role.values)
+        add.add_argument("--role", required=True, help="counsellor or supervisor")
         add.add_argument("--email", default="")
         add.add_argument(
             "--no-password",
