@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -281,12 +280,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "reminder-sweep": {
-        "task": "referrals.tasks.sweep_reminders",
-        "schedule": crontab(minute=f"*/{env_int('REMINDER_SWEEP_MINUTES', 5)}"),
-    },
-}
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # Catalogue entries not verified for this many days are flagged for review.
 CATALOGUE_REVIEW_AFTER_DAYS = env_int("CATALOGUE_REVIEW_AFTER_DAYS", 180)
