@@ -11,6 +11,12 @@ from config import settings as config_settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def environment(**values) -> dict:
+    """Return this process's environment without test-only switches, plus the given values."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**env, **values}
+
+
 def test_database_defaults_to_sqlite_under_var(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     database = config_settings.database_from_env()
@@ -60,7 +66,7 @@ def test_email_defaults_to_files_under_var(monkeypatch):
 
 
 def test_manage_py_explains_a_malformed_database_url_without_a_traceback():
-    env = {**os.environ, "DATABASE_URL": "mysql://root@localhost/x"}
+    env = environment(DATABASE_URL="mysql://root@localhost/x")
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -70,12 +76,11 @@ def test_manage_py_explains_a_malformed_database_url_without_a_traceback():
 
 
 def test_production_settings_pass_the_deploy_check():
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "x" * 64 + "-production-like-secret-for-the-check",
-        "ALLOWED_HOSTS": "tsunagu.example.jp",
-    }
+    env = environment(
+        DEBUG="false",
+        SECRET_KEY="x" * 64 + "-production-like-secret-for-the-check",
+        ALLOWED_HOSTS="tsunagu.example.jp",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -87,7 +92,7 @@ def test_production_settings_pass_the_deploy_check():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "", "ALLOWED_HOSTS": "x.example.jp"}
+    env = environment(DEBUG="false", SECRET_KEY="", ALLOWED_HOSTS="x.example.jp")
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
     )
