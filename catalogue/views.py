@@ -1,8 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
+from accounts.selectors import desks_for
+from catalogue.forms import LocalServiceForm
+from catalogue.models import Service
 from catalogue.selectors import service_search, services_for
+from catalogue.services import local_service_save
 from catalogue.vocabulary import Action, Category, Channel
 
 
@@ -38,3 +45,30 @@ def service_detail(request, slug):
     if service is None:
         raise Http404
     return render(request, "catalogue/service_detail.html", {"service": service})
+
+
+@login_required
+def local_service_edit(request, slug=None):
+    desks = desks_for(request.user)
+    service = None
+    if slug is not None:
+        service = get_object_or_404(Service, slug=slug, scope=Service.Scope.DESK, desk__in=desks)
+    form = LocalServiceForm(request.POST or None, instance=service, desks=desks)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in LocalServiceForm.Meta.fields}
+        try:
+            service = local_service_save(
+                user=request.user,
+                desk=service.desk if service else form.cleaned_data["desk"],
+                fields=fields,
+                phone=form.cleaned_data["phone"],
+                service=service,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("窓口「%(name)s」を保存しました。") % {"name": service.name}
+            )
+            return redirect(service)
+    return render(request, "catalogue/local_service_form.html", {"form": form, "service": service})
