@@ -1,0 +1,753 @@
+"""Find personal data that the free text of an anonymised intake must never hold.
+
+Pure Python so that forms, the API, services and scripts share one guard. Text is
+normalised (NFKC, dash look-alikes between digits) before matching, and every finding
+carries offsets into the text as given. Callers decide what to do with findings; nothing
+here stores or logs the text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+KIND_LABELS: dict[str, str] = {
+    "person_name": "氏名",
+    "phone": "電話番号",
+    "email": "メールアドレス",
+    "my_number": "マイナンバー",
+    "postal_code": "郵便番号",
+    "address": "住所",
+    "url": "URL",
+    "sns_id": "SNSのID",
+    "birth_date": "生年月日",
+    "school_class": "学校名・学年・組",
+}
+
+# The catalogue's public windows: their numbers and sites lead to no one.
+CATALOGUE_PHONE_NUMBERS: frozenset[str] = frozenset(
+    {
+        "0570078374",
+        "0570003110",
+        "0120007110",
+        "0120078310",
+        "0120279338",
+        "0570064556",
+        "0359787509",
+        "0367455600",
+        "110",
+        "119",
+        "188",
+        "189",
+        "9110",
+        "8891",
+    }
+)
+CATALOGUE_HOSTS: frozenset[str] = frozenset(
+    {
+        "houterasu.or.jp",
+        "npa.go.jp",
+        "ihaho.jp",
+        "jinken.go.jp",
+        "moj.go.jp",
+        "saferinternet.or.jp",
+        "safe-line.jp",
+        "internethotline.jp",
+        "ipa.go.jp",
+        "mhlw.go.jp",
+        "soumu.go.jp",
+    }
+)
+# A platform's bare address names the platform, not a person; any path may.
+PLATFORM_HOSTS: frozenset[str] = frozenset(
+    {
+        "x.com",
+        "twitter.com",
+        "instagram.com",
+        "facebook.com",
+        "tiktok.com",
+        "youtube.com",
+        "line.me",
+        "discord.com",
+        "threads.net",
+    }
+)
+
+# When spans of different kinds overlap, the earlier kind wins.
+_PRIORITY = (
+    "email",
+    "url",
+    "my_number",
+    "phone",
+    "postal_code",
+    "birth_date",
+    "school_class",
+    "address",
+    "sns_id",
+    "person_name",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    start: int
+    end: int
+
+
+def find_pii(text: str, *, morphology: bool = True) -> list[Finding]:
+    """Return the personal data found in text, sorted by position."""
+    if not text:
+        return []
+    normalised = _Normalised.of(text)
+    norm = normalised.text
+    candidates: dict[str, list[tuple[int, int]]] = {
+        "email": _emails(norm),
+        "url": _urls(norm),
+        "my_number": _my_numbers(norm),
+        "phone": _phones(norm),
+        "postal_code": _postal_codes(norm),
+        "birth_date": _birth_dates(norm),
+        "school_class": _school_classes(norm),
+        "address": _addresses(norm),
+        "sns_id": _sns_ids(norm),
+    }
+    tokens = _tokens(norm) if morphology else []
+    candidates["person_name"] = _person_names(norm, tokens)
+
+    taken: list[tuple[int, int]] = []
+    findings = []
+    for kind in _PRIORITY:
+        for start, end in candidates[kind]:
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue
+            taken.append((start, end))
+            findings.append(Finding(kind, *normalised.original_span(start, end)))
+    return sorted(findings, key=lambda finding: (finding.start, finding.end))
+
+
+def describe(text: str, findings: list[Finding]) -> list[str]:
+    """Return one Japanese message per finding, naming its kind and place but not its text."""
+    messages = []
+    for finding in findings:
+        line = text.count("\n", 0, finding.start) + 1
+        column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
+        where = f"{line}行目{column}文字目" if "\n" in text else f"{column}文字目"
+        label = KIND_LABELS[finding.kind]
+        messages.append(f"{label}らしき記述があります（{where}）")
+    return messages
+
+
+def is_valid_my_number(digits: str) -> bool:
+    """Return whether twelve digits carry a valid My Number check digit."""
+    if len(digits) != 12 or not digits.isascii() or not digits.isdigit():
+        return False
+    weights = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    remainder = (
+        sum(int(digit) * weight for digit, weight in zip(digits[:11], weights, strict=True)) % 11
+    )
+    check = 0 if remainder <= 1 else 11 - remainder
+    return int(digits[11]) == check
+
+
+# Normalisation
+
+
+_VOICING_MARKS = "\u3099\u309a\uff9e\uff9f"
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2500\u2501\u30fc\ufe58")
+
+
+@lru_cache(maxsize=8192)
+def _nfkc(piece: str) -> str:
+    return unicodedata.normalize("NFKC", piece)
+
+
+@dataclass(frozen=True)
+class _Normalised:
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Normalised:
+        """Normalise text, remembering which original characters each character came from."""
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        i, length = 0, len(text)
+        while i < length:
+            j = i + 1
+            # A base character and its combining marks normalise together (ｶﾞ → ガ).
+            while j < length and (text[j] in _VOICING_MARKS or unicodedata.combining(text[j])):
+                j += 1
+            for char in _nfkc(text[i:j]):
+                chars.append(char)
+                starts.append(i)
+                ends.append(j)
+            i = j
+        for k in range(1, len(chars) - 1):
+            if chars[k] in _DASHES and chars[k - 1].isdigit() and chars[k + 1].isdigit():
+                chars[k] = "-"
+        return cls("".join(chars), tuple(starts), tuple(ends))
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text back to the text as given."""
+        return self.starts[start], self.ends[end - 1]
+
+
+# Character classes of the normalised text
+
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
+_HIRAGANA = "\u3041-\u3096ゝゞ"
+_KATAKANA = "\u30a1-\u30faー"
+_SENTENCE_END = "。！？!?\n"
+
+
+def _clause_before(norm: str, start: int, width: int) -> str:
+    window = norm[max(0, start - width) : start]
+    cut = max(window.rfind(mark) for mark in _SENTENCE_END)
+    return window[cut + 1 :]
+
+
+def _clause_after(norm: str, end: int, width: int) -> str:
+    window = norm[end : end + width]
+    cuts = [window.find(mark) for mark in _SENTENCE_END if mark in window]
+    return window[: min(cuts)] if cuts else window
+
+
+# Structured identifiers
+
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*"
+    r"(?:@|\s?\((?:at|AT)\)\s?|\s?\[(?:at|AT)\]\s?)"
+    r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*"
+    r"\.[A-Za-z]{2,}"
+)
+
+
+def _emails(norm: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _EMAIL.finditer(norm)]
+
+
+_URL_CHARS = r"A-Za-z0-9\-._~:/?#@!$&'*+,;=%"
+_TLDS = (
+    "com|net|org|jp|info|biz|io|me|tv|be|ly|gl|app|dev|xyz|shop|site|online|co|cc|to|link|"
+    "page|blog|club|tokyo|us|uk|fm|gg|ai|so|la|ws|top|live|news|work|tech|world|store"
+)
+_URL = re.compile(
+    rf"https?://[{_URL_CHARS}]+"
+    rf"|(?<![A-Za-z0-9@._%+\-/])(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+(?:{_TLDS})"
+    rf"(?![A-Za-z0-9\-])(?:[/?#][{_URL_CHARS}]*)?"
+)
+_URL_HOST = re.compile(r"^(?:https?://)?([^/?#:]+)(.*)$")
+
+
+def _urls(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _URL.finditer(norm):
+        url = match.group().rstrip(".,;:!?'")
+        host, rest = _URL_HOST.match(url).groups()
+        host = host.lower().removeprefix("www.").removeprefix("m.")
+        if any(host == known or host.endswith("." + known) for known in CATALOGUE_HOSTS):
+            continue
+        if host in PLATFORM_HOSTS and rest in ("", "/"):
+            continue
+        spans.append((match.start(), match.start() + len(url)))
+    return spans
+
+
+_MY_NUMBER = re.compile(r"(?<![0-9\-])[0-9]{4}[ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![0-9\-])")
+_MY_NUMBER_WORD = re.compile(r"マイナンバー|個人番号")
+
+
+def _my_numbers(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _MY_NUMBER.finditer(norm):
+        if not is_valid_my_number(re.sub(r"[ \-]", "", match.group())):
+            continue
+        nearby = norm[max(0, match.start() - 30) : match.end() + 15]
+        if _MY_NUMBER_WORD.search(nearby):
+            spans.append(match.span())
+    return spans
+
+
+_PHONE = re.compile(r"(?<![0-9A-Za-z+#/.\-])(?:\+ ?81|\(0|0)[0-9() .\-]*[0-9]")
+_PHONE_GROUP = re.compile(r"[0-9]+")
+_ELEVEN_DIGIT_PREFIXES = ("070", "080", "090", "050", "020")
+
+
+def _is_phone_number(digits: str) -> bool:
+    if digits in CATALOGUE_PHONE_NUMBERS:
+        return False
+    if len(digits) == 11:
+        return digits.startswith(_ELEVEN_DIGIT_PREFIXES) or digits.startswith("0800")
+    if len(digits) == 10:
+        return digits[1] != "0" and not digits.startswith(_ELEVEN_DIGIT_PREFIXES)
+    return False
+
+
+def _phones(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _PHONE.finditer(norm):
+        candidate = match.group()
+        international = candidate.startswith("+")
+        groups = list(_PHONE_GROUP.finditer(candidate))
+        if international:
+            groups = groups[1:]
+        # A candidate may run into a following number: drop trailing groups until it fits.
+        for count in range(len(groups), 0, -1):
+            digits = "".join(group.group() for group in groups[:count])
+            if international:
+                digits = "0" + digits.removeprefix("0")
+            if _is_phone_number(digits):
+                end = match.start() + groups[count - 1].end()
+                # "(058)" is part of the number; the "(" of "（090-…）" is punctuation.
+                start = match.start()
+                if candidate.startswith("(") and ")" not in norm[start:end]:
+                    start += 1
+                spans.append((start, end))
+                break
+    return spans
+
+
+_POSTAL = re.compile(
+    r"(?:〒|郵便番号)\s?(?:は|:)?\s?([0-9]{3}-?[0-9]{4})(?![0-9])"
+    r"|(?<![0-9\-])([0-9]{3}-[0-9]{4})(?![0-9\-])"
+)
+
+
+def _postal_codes(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _POSTAL.finditer(norm):
+        if match.group(1):
+            spans.append(match.span(1))
+        elif re.search("〒|郵便", _clause_before(norm, match.start(), 20)):
+            spans.append(match.span(2))
+    return spans
+
+
+_DATE = re.compile(
+    r"(?<![A-Za-z0-9])(?:"
+    r"(?:(?:(?:19|20)[0-9]{2}|(?:明治|大正|昭和|平成|令和)\s?(?:[0-9]{1,2}|元)|[MTSHR][0-9]{1,2})"
+    r"\s?年\s?)?[0-9]{1,2}\s?月\s?[0-9]{1,2}\s?日"
+    r"|(?:(?:19|20)[0-9]{2}|[MTSHR][0-9]{1,2})([./\-])[0-9]{1,2}\1[0-9]{1,2}(?![0-9])"
+    r")"
+)
+_BIRTH_BEFORE = re.compile(r"生年月日|誕生日|生まれ|誕生")
+_BIRTH_AFTER = re.compile(r"\s?(?:生まれ|産まれ|誕生|生(?![徒活産命涯放存前後]))")
+
+
+def _birth_dates(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _DATE.finditer(norm):
+        before = _clause_before(norm, match.start(), 12)
+        if _BIRTH_BEFORE.search(before) or _BIRTH_AFTER.match(norm, match.end()):
+            spans.append(match.span())
+    return spans
+
+
+_NAME_CHARS = f"{_KANJI}{_KATAKANA}A-Za-z○〇●◯◎×△□"
+_GRADE_AND_CLASS = (
+    r"\s?の?\s?[1-6一二三四五六]\s?年生?\s?の?\s?"
+    r"(?:[0-9]{1,2}|[A-Za-z]|[一二三四五六七八九十]{1,2}|[イロハニホヘト])\s?組"
+)
+_SCHOOL_CLASS = re.compile(
+    rf"(?:[{_NAME_CHARS}]{{1,15}}?"
+    r"(?:小学校|中学校|高等学校|中等教育学校|義務教育学校|特別支援学校|高校|中学|学園|学院|高専)"
+    rf"|[{_KANJI}○〇]{{2,12}}?[小中高](?=[1-6一二三四五六]年)){_GRADE_AND_CLASS}"
+)
+
+
+def _school_classes(norm: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _SCHOOL_CLASS.finditer(norm)]
+
+
+_NUMBER = r"(?:[1-9][0-9]{0,3}|[一二三四五六七八九十百千]+)"
+_DIGITS = r"[1-9][0-9]{0,3}"
+_ADDRESS_TAIL = re.compile(
+    rf"(?<=[{_KANJI}{_KATAKANA}])(?:"
+    rf"(?P<chome>{_NUMBER}\s?丁目(?:\s?{_NUMBER}(?:\s?番地?\s?{_NUMBER}(?:\s?号)?|\s?番地?|-{_DIGITS}(?:-{_DIGITS})?)?)?)"
+    rf"|(?P<banchi>{_NUMBER}\s?番地(?:\s?{_NUMBER}(?:\s?号)?|-{_DIGITS})?)"
+    rf"|(?P<ban>{_NUMBER}\s?番\s?{_NUMBER}\s?号)"
+    rf"|(?P<dashed>{_DIGITS}-{_DIGITS}(?:-{_DIGITS})?)(?![0-9\-])"
+    r")"
+)
+_PLACE_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}ケノ]")
+_PLACE_MARKER = re.compile("[都道府県市区町村郡]")
+_ADDRESS_LEAD = re.compile("(?:現住所|旧住所|住所|自宅|実家|所在地|本籍)")
+
+
+def _place_start(norm: str, end: int) -> int:
+    """Return where the place name that ends at end begins."""
+    start = end
+    while start > 0 and end - start < 25:
+        char = norm[start - 1]
+        # の belongs to a place name only inside a short piece such as 丸の内 or 三の丸.
+        if _PLACE_CHARS.match(char) or (
+            char == "の" and end - start <= 2 and start > 1 and _PLACE_CHARS.match(norm[start - 2])
+        ):
+            start -= 1
+        else:
+            break
+    lead = _ADDRESS_LEAD.match(norm, start, end)
+    return lead.end() if lead else start
+
+
+def _addresses(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _ADDRESS_TAIL.finditer(norm):
+        start = _place_start(norm, match.start())
+        place = norm[start : match.start()]
+        if not place:
+            continue
+        dashed = match.group("dashed")
+        if dashed:
+            groups = dashed.split("-")
+            if len(groups[0]) == 4 and groups[0].startswith(("19", "20")):
+                continue
+            if len(groups) == 2 and not _PLACE_MARKER.search(place):
+                continue
+            if len(groups) == 3 and len(place) < 2:
+                continue
+        spans.append((start, match.end()))
+    return spans
+
+
+_HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
+_LABELLED_ID = re.compile(
+    r"(?<![A-Za-z])(?:ID|Id|id|ユーザー名|ユーザ名|ユーザーネーム|アカウント名|アカ名|ハンドルネーム)"
+    r"\s?(?:は|:|=)?\s?[「『\"'(]?\s?([A-Za-z0-9][A-Za-z0-9_.\-]{2,29})"
+)
+_SNS_WORD = re.compile(
+    r"LINE|ライン|インスタ|Instagram|TikTok|ティックトック|Twitter|ツイッター|(?<![A-Za-z])X(?![A-Za-z])"
+    r"|Facebook|フェイスブック|Discord|ディスコード|YouTube|ユーチューブ|Threads|スレッズ|SNS|アカウント"
+)
+
+
+def _sns_ids(norm: str) -> list[tuple[int, int]]:
+    spans = [match.span() for match in _HANDLE.finditer(norm)]
+    for match in _LABELLED_ID.finditer(norm):
+        value = match.group(1).rstrip("._-")
+        # An all-capitals word after "ID" is prose (IDはSNSで…), not an identifier.
+        if not re.search(r"[a-z0-9_.]", value):
+            continue
+        nearby = _clause_before(norm, match.start(), 25) + norm[match.start() : match.end() + 15]
+        if _SNS_WORD.search(nearby):
+            spans.append((match.start(1), match.start(1) + len(value)))
+    return spans
+
+
+# Person names
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    pos: tuple[str, ...]
+
+    @property
+    def is_person_name(self) -> bool:
+        return self.pos[1] == "固有名詞" and self.pos[2] == "人名"
+
+    @property
+    def is_common_noun(self) -> bool:
+        return self.pos[0] == "名詞" and self.pos[1] == "普通名詞"
+
+
+_local = threading.local()
+
+
+@cache
+def _dictionary() -> Any:
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+def _tokenizer() -> Any:
+    """Return this thread's SudachiPy tokenizer: the dictionary is shared, a tokenizer is not."""
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import SplitMode
+
+        dictionary = _dictionary()
+        # SudachiPy 0.7 renamed create() to tokenizer(); 0.6 has only create().
+        make = getattr(dictionary, "tokenizer", dictionary.create)
+        tokenizer = _local.tokenizer = make(mode=SplitMode.C)
+    return tokenizer
+
+
+_JAPANESE = re.compile(f"[{_KANJI}{_HIRAGANA}{_KATAKANA}]")
+_CHUNK = re.compile(r"[^。\n]*(?:[。\n]|$)")
+
+
+def _tokens(norm: str) -> list[_Token]:
+    """Tokenise the Japanese parts of norm, a few sentences at a time."""
+    tokenizer = _tokenizer()
+    tokens = []
+    chunk_start = 0
+    pieces = [match.span() for match in _CHUNK.finditer(norm) if match.group()]
+    # Sentences are batched up to ~1,000 characters: one call per sentence costs more.
+    batches: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if batches and end - batches[-1][0] <= 1000:
+            batches[-1] = (batches[-1][0], end)
+        else:
+            batches.append((start, end))
+    for chunk_start, chunk_end in batches:
+        chunk = norm[chunk_start:chunk_end]
+        if not _JAPANESE.search(chunk):
+            continue
+        for morpheme in tokenizer.tokenize(chunk):
+            tokens.append(
+                _Token(
+                    chunk_start + morpheme.begin(),
+                    chunk_start + morpheme.end(),
+                    morpheme.part_of_speech(),
+                )
+            )
+    return tokens
+
+
+def _to_hiragana(word: str) -> str:
+    return "".join(chr(ord(char) - 0x60) if "ァ" <= char <= "ヶ" else char for char in word)
+
+
+def _to_katakana(word: str) -> str:
+    return "".join(chr(ord(char) + 0x60) if "ぁ" <= char <= "ゖ" else char for char in word)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_HONORIFIC = "さん|くん|君|ちゃん|さま|様|氏|先生"
+_KANA_GIVEN_NAMES = _words(
+    """
+    はなこ たろう じろう さぶろう ゆうき さくら ひなた ゆい あおい はると そうた りこ みお ゆな
+    かいと れん めい ひまり つむぎ ことね ゆうと けんた みさき あやか しょうた だいき まゆ かなで
+    りく ゆうな ともや なつみ はるか ゆうま ゆうた ゆうや ゆうり ゆうか ゆか ゆき ゆみ ゆり ゆめ
+    ゆず りお りな りさ りん れい れな れお みゆ みゆき みか みき みく みほ みう みづき みずき
+    みなみ みさと みのり めぐみ もえ もか さき さな さや さやか さとし さとみ しおり しずく すず
+    すみれ せな そうま そうすけ たくみ たくま たけし たいが たいし ちひろ ちさと つばさ とうま
+    としき なお なおき なおと なぎさ なのは にいな のぞみ はやと はるき はるな はるひ はるま
+    ひかる ひかり ひでき ひろき ひろと ひろし ふうか ほのか まお まこと まさき まさと まなみ
+    まどか まほ まりな まりこ みつき あかり あきら あすか あみ あやね あゆみ あんな いつき いおり
+    えま えみ かえで かおり かずき かずや かなた かほ かりん かんな きょうか くるみ けいた けんと
+    こうき こうた こうへい ここな ここみ こはる さあや しほ じゅん しゅん しゅんや しょうご すばる
+    せいや そうし だいち だいすけ ちはる つかさ ともき ともみ なぎ なるみ のあ はな ひな ひなの
+    ひより ふみや まな まいか みれい ももか やまと ゆずき ゆいな ようた ようすけ らん りか
+    りょうた りょうすけ りょうま るか わかな わたる あおと あさひ いちか えいた かいせい かける
+    けいすけ こたろう しゅうと たいち ちなつ とわ はるの ひびき ふうた ほくと まさや みずほ
+    ゆうせい ゆうご れいな みなと いちろう けんじ こうじ しんじ ゆうじ まさと かずま
+    """
+)
+_KANA_NAME = re.compile(
+    f"(?:(?<![{_HIRAGANA}{_KATAKANA}])|(?<=[^{_HIRAGANA}]の))"
+    f"({'|'.join(sorted(_KANA_GIVEN_NAMES | {_to_katakana(name) for name in _KANA_GIVEN_NAMES}, key=len, reverse=True))})"
+    f"(?=(?:{_HONORIFIC}|って|という|から|には|とは|が|に|と|は|も|の|を|へ|や|で)"
+    f"|[^{_HIRAGANA}{_KATAKANA}]|$)"
+)
+_KANJI_HONORIFIC = re.compile(f"(?<![{_KANJI}お御ご])([{_KANJI}]{{1,6}})(?={_HONORIFIC})")
+_KATAKANA_HONORIFIC = re.compile(f"(?<![{_KATAKANA}])([{_KATAKANA}]{{2,8}})(?={_HONORIFIC})")
+_LATIN_HONORIFIC = re.compile(f"(?<![A-Za-z0-9])([A-Z][a-z]{{1,15}})(?={_HONORIFIC})")
+_AFTER_HONORIFIC_EXCLUDED = {"様": "子々式相態変", "氏": "名", "君": "主臨"}
+_PSEUDONYM_MARK = re.compile("[A-Za-z○〇●◯◎×△□＊*某]")
+
+_NOT_NAMES = _words(
+    """
+    母 父 姉 兄 弟 妹 娘 息子 子 奥 嫁 婿 孫 客 皆 隣 彼 某 神 仏 王 同 模 仕 貴 各 両 諸 主 暴 赤 坊
+    嬢 婆 爺 猫 犬 鳥 苦労 馳走 陰 互 様 多 一 異 有 無 態 担任 副担任 学年主任 主任 顧問 監督 教頭 副校長 校長
+    先輩 後輩 友達 友人 知人 本人 当人 恋人 犯人 隣人 他人 婦人 夫人 主人 管理人 大人 素人 芸能人
+    一般人 外国人 仲人 大家 専門家 作家 漫画家 政治家 相手 相方 保護者 生徒 児童 学生 同級生
+    上級生 下級生 高校生 中学生 小学生 大学生 留学生 受験生 新入生 卒業生 転校生 先生 教員 教師
+    親 両親 家族 親戚 兄弟 姉妹 夫 妻 旦那 亭主 奥様 親御 叔母 叔父 伯母 伯父 祖母 祖父 甥 姪
+    弁護士 司法書士 行政書士 税理士 保育士 介護士 消防士 運転士 栄養士 博士 運転手 選手 歌手
+    騎手 助手 店主 家主 地主 運営 担当 受付 近所 隣近所 番 殿 お嬢 数人 何人 一人 二人 三人 大勢 甲 乙 丙
+    """
+)
+_ROLE_SUFFIXES = ("者", "員", "師", "官", "長")
+_ROLE_PREFIXES = tuple(
+    sorted(
+        (word for word in _NOT_NAMES if len(word) >= 2),
+        key=len,
+        reverse=True,
+    )
+)
+_KATAKANA_COMMON = _words(
+    """
+    ママ パパ ファン フォロワー ユーザー スタッフ ドライバー オーナー ナース ゲスト アンチ メンバー
+    マネージャー コーチ トレーナー ヘルパー カウンセラー バイト パート リーダー キャスト ホスト
+    ガイド サンタ ネット アイドル ライバー ユーチューバー インフルエンサー クラスメイト ペット
+    ワン ニャン ママ友 オジサン オバサン ケアマネ フレンド チーム キャプテン マネ シェフ
+    """
+)
+
+_RELATIONS = (
+    "娘|息子|友達|友だち|友人|同級生|クラスメイト|クラスメート|先輩|後輩|姉|妹|兄|弟|長女|次女|三女"
+    "|長男|次男|三男|彼氏|彼女|元彼|元カレ|元カノ|孫|相手|加害者|加害生徒|被害生徒|幼なじみ|知り合い"
+    "|同僚|部員|生徒|児童|いとこ|甥|姪"
+)
+_RELATION_BEFORE = re.compile(f"(?:{_RELATIONS})の?$")
+_PERSON_SLOT = re.compile(f"(?:{_RELATIONS})の([{_KANJI}]{{2,3}})(?=から|が|に|と|は|も)")
+_PERSON_NOUN_AFTER = re.compile(
+    "^[』」]?(?:(?:って|という|っていう)"
+    "(?:子|人|男|女|奴|やつ|名前|生徒|同級生|アカウント|先輩|後輩|大学生|高校生|中学生)"
+    "|と名乗|を名乗|と呼ばれ)"
+)
+_PARTICLE_AFTER = re.compile("^(?:から|には|とは|が|に|と|は|も)")
+_PERSON_ACTION = re.compile(
+    "言わ|言っ|言い|書い|書か|書き|送っ|送ら|送り|送れ|投稿|載せ|上げ|晒|脅|殴|蹴|叩|撮|拡散|無視"
+    "|誘|要求|外さ|外し|ブロック|悪口|暴言|連絡|電話|メッセージ|DM|LINE|いじめ|からか|回さ|回し|広め"
+    "|泣|遊|会|知り合|付き合|喧嘩|けんか|『|「"
+)
+_PLACE_OR_FIRM_AFTER = re.compile(
+    "^の?(?:駅|町|市|区|村|郡|県|川|河原|橋|公園|通り|方面|付近|周辺|近く|辺り|あたり|出身|在住|地区"
+    "|港|空港|城|山|店|商店街|バス停|交差点|病院|署|高校|中学|小学校|大学|線|インター"
+    "|自動車|工業|商事|商店|建設|電機|電器|製作所|銀行|証券|運輸|産業)"
+)
+_KANJI_CHAR = re.compile(f"[{_KANJI}]")
+_GIVEN_AFTER_SPACE = re.compile(f" ([{_KANJI}]{{1,3}})(?![{_KANJI}])")
+_KANA_ONLY = re.compile(f"^[{_HIRAGANA}{_KATAKANA}]+$")
+_HONORIFIC_AFTER = re.compile(f"^(?:{_HONORIFIC})")
+
+
+def _is_role(word: str) -> bool:
+    return word in _NOT_NAMES or word.endswith(_ROLE_SUFFIXES)
+
+
+def _in_person_context(norm: str, start: int, end: int) -> bool:
+    """Return whether the word at norm[start:end] reads as a person, not a thing."""
+    after = norm[end : end + 12]
+    if _HONORIFIC_AFTER.match(after) or _PERSON_NOUN_AFTER.match(after):
+        return True
+    if _RELATION_BEFORE.search(norm[max(0, start - 8) : start]):
+        return True
+    # Called by name inside quoted speech: 『あやね、…』
+    if start > 0 and norm[start - 1] in "『「" and after[:1] in "、,!?":
+        return True
+    particle = _PARTICLE_AFTER.match(after)
+    if particle:
+        return bool(_PERSON_ACTION.search(_clause_after(norm, end + particle.end(), 20)))
+    return False
+
+
+def _honorific_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    spans = []
+    for match in _KANJI_HONORIFIC.finditer(norm):
+        start, end = match.span(1)
+        honorific = _HONORIFIC_AFTER.match(norm[end : end + 3]).group()
+        next_char = norm[end + len(honorific) : end + len(honorific) + 1]
+        if next_char and next_char in _AFTER_HONORIFIC_EXCLUDED.get(honorific, ""):
+            continue
+        if start > 0 and _PSEUDONYM_MARK.match(norm[start - 1]):
+            continue
+        word = match.group(1)
+        for role in _ROLE_PREFIXES:
+            if word.startswith(role) and len(word) > len(role):
+                word = word[len(role) :]
+                start += len(role)
+                break
+        if not _is_role(word):
+            spans.append((start, end))
+    common_nouns = {(token.start, token.end) for token in tokens if token.is_common_noun}
+    for match in _KATAKANA_HONORIFIC.finditer(norm):
+        word = match.group(1)
+        is_common = word in _KATAKANA_COMMON or match.span(1) in common_nouns
+        if _to_hiragana(word) in _KANA_GIVEN_NAMES or not is_common:
+            spans.append(match.span(1))
+    spans.extend(match.span(1) for match in _LATIN_HONORIFIC.finditer(norm))
+    return spans
+
+
+def _kana_names(norm: str) -> list[tuple[int, int]]:
+    return [
+        match.span(1)
+        for match in _KANA_NAME.finditer(norm)
+        if _in_person_context(norm, *match.span(1))
+    ]
+
+
+def _tagged_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return the names SudachiPy tags as 人名, joining a surname to its given name."""
+    spans = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if not token.is_person_name:
+            index += 1
+            continue
+        group = [token]
+        index += 1
+        while index < len(tokens):
+            following = tokens[index]
+            if following.is_person_name and following.start == group[-1].end:
+                group.append(following)
+            elif (
+                norm[following.start : following.end] == " "
+                and index + 1 < len(tokens)
+                and tokens[index + 1].is_person_name
+                and tokens[index + 1].pos[3] == "名"
+                and group[-1].pos[3] == "姓"
+            ):
+                group.append(tokens[index + 1])
+                index += 1
+            else:
+                break
+            index += 1
+        start, end = group[0].start, group[-1].end
+        # 石田 陽斗: a short kanji word after a surname and a space is its given name,
+        # even when the dictionary does not know the name.
+        if len(group) == 1 and group[0].pos[3] == "姓":
+            given = _GIVEN_AFTER_SPACE.match(norm, end)
+            if given and not _is_role(given.group(1)):
+                end = given.end()
+        word = norm[start:end]
+        if not re.fullmatch(f"[{_KANJI}{_HIRAGANA}{_KATAKANA} ]+", word) or _is_role(word):
+            continue
+        if _KANA_ONLY.match(word):
+            # 娘のりこ: SudachiPy may read the particle as the start of a name (のりこ).
+            particle_first = word[0] == "の" and start > 0 and _KANJI_CHAR.match(norm[start - 1])
+            if not particle_first and _in_person_context(norm, start, end):
+                spans.append((start, end))
+        elif len(group) == 1 and group[0].pos[3] == "姓" and _PLACE_OR_FIRM_AFTER.match(norm[end:]):
+            continue
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _unknown_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return kanji words in a person's slot (友人の今村と) that the dictionary cannot read."""
+    token_at = {token.start: token for token in tokens}
+    spans = []
+    for match in _PERSON_SLOT.finditer(norm):
+        start, end = match.span(1)
+        first = token_at.get(start)
+        if first is None or first.end >= end or _is_role(match.group(1)):
+            continue
+        pieces = [token for token in tokens if start <= token.start < end]
+        if pieces[-1].end == end and all(token.pos[2] != "地名" for token in pieces):
+            spans.append((start, end))
+    return spans
+
+
+def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    spans = sorted(
+        _honorific_names(norm, tokens)
+        + _kana_names(norm)
+        + _tagged_names(norm, tokens)
+        + _unknown_names(norm, tokens)
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

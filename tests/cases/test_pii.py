@@ -1,0 +1,218 @@
+"""The personal-data guard, measured against the annotated corpus and pinned on its edges."""
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from cases.pii import (
+    CATALOGUE_PHONE_NUMBERS,
+    KIND_LABELS,
+    Finding,
+    describe,
+    find_pii,
+    is_valid_my_number,
+)
+from tests.cases.pii_corpus import CORPUS, half, locate
+
+TUNE = half("tune")
+HELD_OUT = half("held-out")
+STRUCTURED_KINDS = [kind for kind in KIND_LABELS if kind != "person_name"]
+
+
+def found(text: str) -> set[tuple[str, int, int]]:
+    return {(finding.kind, finding.start, finding.end) for finding in find_pii(text)}
+
+
+def test_every_annotation_is_found_in_its_narrative():
+    for text, expected in CORPUS:
+        locate(text, expected)
+
+
+def test_the_corpus_covers_what_the_guard_must_handle():
+    clean = [text for text, expected in CORPUS if not expected]
+    kinds = {kind for _, expected in CORPUS for kind, _ in expected}
+    assert len(CORPUS) >= 300
+    assert len(clean) >= 100
+    assert kinds == set(KIND_LABELS)
+
+
+@pytest.mark.parametrize(("text", "expected"), TUNE, ids=[f"tune-{i}" for i in range(len(TUNE))])
+def test_it_finds_exactly_the_annotated_personal_data_in_the_tune_half(text, expected):
+    assert found(text) == set(locate(text, expected))
+
+
+def test_it_meets_the_recall_and_false_alarm_targets_on_the_held_out_half():
+    expected_count = {kind: 0 for kind in KIND_LABELS}
+    found_count = {kind: 0 for kind in KIND_LABELS}
+    clean = alarmed = 0
+    for text, expected in HELD_OUT:
+        wanted = set(locate(text, expected))
+        got = found(text)
+        for kind, _, _ in wanted:
+            expected_count[kind] += 1
+        for kind, _, _ in wanted & got:
+            found_count[kind] += 1
+        if not expected:
+            clean += 1
+            alarmed += bool(got)
+
+    structured = sum(found_count[kind] for kind in STRUCTURED_KINDS) / sum(
+        expected_count[kind] for kind in STRUCTURED_KINDS
+    )
+    names = found_count["person_name"] / expected_count["person_name"]
+    assert structured >= 0.98
+    assert names >= 0.90
+    assert alarmed / clean <= 0.05
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "相手は同じクラスのB子。Aさんと相手のAとXくんがグループで悪口を書いている。",
+        "3月5日の夜と2026年4月1日 21時に、合わせて5万円を3回に分けて払った。",
+        "岐阜市、岐阜県、長良に住む相談者。森を散歩中に撮られた。",
+        "担任と母親が同席。相談者は加害者との接触を避けたい。",
+        "中学2年の女子。3組の生徒から無視されている。",
+    ],
+)
+def test_it_lets_pseudonyms_incident_dates_amounts_places_and_roles_pass(text):
+    assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "0570-078374",
+        "0570-003-110",
+        "0120-007-110",
+        "0120-0-78310",
+        "0120-279-338",
+        "0570-064-556",
+        "03-5978-7509",
+        "03-6745-5600",
+        "110",
+        "119",
+        "188",
+        "189",
+        "#9110",
+        "#8891",
+        "０５７０－０７８３７４",
+        "0570078374",
+    ],
+)
+def test_the_catalogues_public_numbers_are_not_personal_data(number):
+    assert find_pii(f"窓口（{number}）を案内した。") == []
+
+
+def test_the_allow_list_holds_every_catalogue_number():
+    assert {"0570078374", "0120078310", "0367455600", "9110", "8891"} <= CATALOGUE_PHONE_NUMBERS
+
+
+def test_a_number_next_to_a_catalogue_number_is_still_found():
+    text = "法テラス0570-078374を案内。相手は090-1234-5678から電話してくる。"
+    assert [(f.kind, text[f.start : f.end]) for f in find_pii(text)] == [("phone", "090-1234-5678")]
+
+
+@pytest.mark.parametrize(
+    ("text", "offending"),
+    [
+        ("娘の携帯（０９０－１２３４－５６７８）が晒された。", "０９０－１２３４－５６７８"),
+        ("㍻23年7月7日生まれの娘。", "㍻23年7月7日"),
+        ("ﾀﾞｲｽｹｶﾞ090ｰ1234ｰ5678に電話した。", "090ｰ1234ｰ5678"),
+        ("ｺﾞｳﾀﾞ　ｔａｎａｋａ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｔａｎａｋａ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
+        ("①②③ 〒５００－８０７６", "５００－８０７６"),
+    ],
+)
+def test_offsets_point_into_the_text_as_given_even_when_normalisation_changes_length(
+    text, offending
+):
+    [finding] = find_pii(text)
+    assert text[finding.start : finding.end] == offending
+
+
+def test_findings_are_sorted_by_position():
+    text = "〒500-8076 岐阜市司町40番地1 の佐藤花子宛、電話090-1234-5678。"
+    starts = [finding.start for finding in find_pii(text)]
+    assert starts == sorted(starts)
+    assert len(starts) == 4
+
+
+def test_my_number_needs_a_valid_check_digit_and_the_word_nearby():
+    assert is_valid_my_number("526018159084")
+    assert not is_valid_my_number("526018159085")
+    assert not is_valid_my_number("52601815908")
+    assert [f.kind for f in find_pii("マイナンバーは526018159084です")] == ["my_number"]
+    assert find_pii("マイナンバーは526018159085です") == []
+    assert find_pii("注文番号は526018159084です") == []
+
+
+def test_a_check_digit_of_zero_covers_remainders_zero_and_one():
+    # 30166131860: weighted sum 133, remainder 1, so the check digit is 0.
+    assert is_valid_my_number("301661318600")
+    assert not is_valid_my_number("301661318601")
+
+
+def test_an_at_sign_in_prose_and_an_email_address_are_not_sns_ids():
+    assert find_pii("@マークを全角で書いて、@の後にIDを入れて") == []
+    assert [f.kind for f in find_pii("連絡先 taro@example.com")] == ["email"]
+
+
+def test_a_name_with_an_honorific_written_in_latin_letters_is_found():
+    text = "ゲームで知り合ったKenjiさんに脅されている。"
+    assert [(f.kind, text[f.start : f.end]) for f in find_pii(text)] == [("person_name", "Kenji")]
+
+
+def test_describe_names_the_kind_and_place_without_echoing_the_text():
+    for text, expected in CORPUS:
+        findings = find_pii(text)
+        messages = describe(text, findings)
+        assert len(messages) == len(findings)
+        for finding, message in zip(findings, messages, strict=True):
+            assert KIND_LABELS[finding.kind] in message
+            assert f"{finding.start + 1}文字目" in message
+        for _, substring in expected:
+            assert all(substring not in message for message in messages)
+
+
+def test_describe_gives_the_line_in_a_text_of_several_lines():
+    text = "相談メモ\n相手は090-1234-5678から電話してくる。"
+    assert describe(text, find_pii(text)) == ["電話番号らしき記述があります（2行目4文字目）"]
+
+
+def test_a_finding_is_an_immutable_value():
+    finding = Finding("phone", 0, 13)
+    with pytest.raises(AttributeError):
+        finding.kind = "email"
+    assert finding == Finding("phone", 0, 13)
+
+
+def test_empty_text_has_no_finding():
+    assert find_pii("") == []
+
+
+def test_it_can_be_used_from_several_threads_at_once():
+    text = "山田太郎からLINEで脅迫めいたメッセージが届いた。" * 40
+    errors = []
+
+    def work():
+        try:
+            for _ in range(20):
+                assert find_pii(text)
+        except Exception as error:  # a thread cannot fail the test itself: report it
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_it_imports_without_django():
+    root = Path(__file__).resolve().parents[2]
+    code = "import sys, cases.pii; sys.exit('django' in sys.modules)"
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
