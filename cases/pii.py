@@ -8,6 +8,7 @@ here stores or logs the text.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import unicodedata
@@ -100,7 +101,7 @@ class Finding:
 
 
 def find_pii(text: str, *, morphology: bool = True) -> list[Finding]:
-    """Return the personal data found in text, sorted by position."""
+    """Return the personal data found in text, sorted; morphology=False skips SudachiPy."""
     if not text:
         return []
     normalised = _Normalised.of(text)
@@ -123,9 +124,14 @@ def find_pii(text: str, *, morphology: bool = True) -> list[Finding]:
     findings = []
     for kind in _PRIORITY:
         for start, end in candidates[kind]:
-            if any(start < other_end and other_start < end for other_start, other_end in taken):
+            # taken holds disjoint spans in order: only the neighbours can overlap.
+            index = bisect.bisect_left(taken, (start, end))
+            neighbours = taken[max(0, index - 1) : index + 1]
+            if any(
+                start < other_end and other_start < end for other_start, other_end in neighbours
+            ):
                 continue
-            taken.append((start, end))
+            taken.insert(index, (start, end))
             findings.append(Finding(kind, *normalised.original_span(start, end)))
     return sorted(findings, key=lambda finding: (finding.start, finding.end))
 
@@ -483,34 +489,34 @@ def _tokenizer() -> Any:
 
 
 _JAPANESE = re.compile(f"[{_KANJI}{_HIRAGANA}{_KATAKANA}]")
-_CHUNK = re.compile(r"[^。\n]*(?:[。\n]|$)")
+# SudachiPy refuses input over 49,149 bytes; a run without a sentence end is cut at 1,000.
+_SENTENCE = re.compile(r"[^。！？!?\n]{1,1000}[。！？!?\n]?|[。！？!?\n]")
+_BATCH_LENGTH = 1000
 
 
 def _tokens(norm: str) -> list[_Token]:
-    """Tokenise the Japanese parts of norm, a few sentences at a time."""
-    tokenizer = _tokenizer()
-    tokens = []
-    chunk_start = 0
-    pieces = [match.span() for match in _CHUNK.finditer(norm) if match.group()]
-    # Sentences are batched up to ~1,000 characters: one call per sentence costs more.
+    """Tokenise the Japanese parts of norm, batching sentences up to 1,000 characters."""
     batches: list[tuple[int, int]] = []
-    for start, end in pieces:
-        if batches and end - batches[-1][0] <= 1000:
+    for sentence in _SENTENCE.finditer(norm):
+        start, end = sentence.span()
+        if batches and end - batches[-1][0] <= _BATCH_LENGTH:
             batches[-1] = (batches[-1][0], end)
         else:
             batches.append((start, end))
-    for chunk_start, chunk_end in batches:
-        chunk = norm[chunk_start:chunk_end]
-        if not _JAPANESE.search(chunk):
+    tokenizer = _tokenizer()
+    tokens = []
+    for batch_start, batch_end in batches:
+        batch = norm[batch_start:batch_end]
+        if not _JAPANESE.search(batch):
             continue
-        for morpheme in tokenizer.tokenize(chunk):
-            tokens.append(
-                _Token(
-                    chunk_start + morpheme.begin(),
-                    chunk_start + morpheme.end(),
-                    morpheme.part_of_speech(),
-                )
+        tokens.extend(
+            _Token(
+                batch_start + morpheme.begin(),
+                batch_start + morpheme.end(),
+                morpheme.part_of_speech(),
             )
+            for morpheme in tokenizer.tokenize(batch)
+        )
     return tokens
 
 
@@ -547,9 +553,10 @@ _KANA_GIVEN_NAMES = _words(
     ゆうせい ゆうご れいな みなと いちろう けんじ こうじ しんじ ゆうじ まさと かずま
     """
 )
+_KANA_NAME_FORMS = _KANA_GIVEN_NAMES | {_to_katakana(name) for name in _KANA_GIVEN_NAMES}
 _KANA_NAME = re.compile(
     f"(?:(?<![{_HIRAGANA}{_KATAKANA}])|(?<=[^{_HIRAGANA}]の))"
-    f"({'|'.join(sorted(_KANA_GIVEN_NAMES | {_to_katakana(name) for name in _KANA_GIVEN_NAMES}, key=len, reverse=True))})"
+    f"({'|'.join(sorted(_KANA_NAME_FORMS, key=len, reverse=True))})"
     f"(?=(?:{_HONORIFIC}|って|という|から|には|とは|が|に|と|は|も|の|を|へ|や|で)"
     f"|[^{_HIRAGANA}{_KATAKANA}]|$)"
 )
@@ -557,7 +564,7 @@ _KANJI_HONORIFIC = re.compile(f"(?<![{_KANJI}お御ご])([{_KANJI}]{{1,6}})(?={_
 _KATAKANA_HONORIFIC = re.compile(f"(?<![{_KATAKANA}])([{_KATAKANA}]{{2,8}})(?={_HONORIFIC})")
 _LATIN_HONORIFIC = re.compile(f"(?<![A-Za-z0-9])([A-Z][a-z]{{1,15}})(?={_HONORIFIC})")
 _AFTER_HONORIFIC_EXCLUDED = {"様": "子々式相態変", "氏": "名", "君": "主臨"}
-_PSEUDONYM_MARK = re.compile("[A-Za-z○〇●◯◎×△□＊*某]")
+_PSEUDONYM_MARK = re.compile("[A-Za-z○〇●◯◎×△□*]")
 
 _NOT_NAMES = _words(
     """
@@ -686,23 +693,13 @@ def _tagged_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         index += 1
         while index < len(tokens):
             following = tokens[index]
-            if following.is_person_name and following.start == group[-1].end:
-                group.append(following)
-            elif (
-                norm[following.start : following.end] == " "
-                and index + 1 < len(tokens)
-                and tokens[index + 1].is_person_name
-                and tokens[index + 1].pos[3] == "名"
-                and group[-1].pos[3] == "姓"
-            ):
-                group.append(tokens[index + 1])
-                index += 1
-            else:
+            if not (following.is_person_name and following.start == group[-1].end):
                 break
+            group.append(following)
             index += 1
         start, end = group[0].start, group[-1].end
-        # 石田 陽斗: a short kanji word after a surname and a space is its given name,
-        # even when the dictionary does not know the name.
+        # 佐藤 花子, 石田 陽斗: a short kanji word after a surname and a space is its
+        # given name, whether or not the dictionary knows the name.
         if len(group) == 1 and group[0].pos[3] == "姓":
             given = _GIVEN_AFTER_SPACE.match(norm, end)
             if given and not _is_role(given.group(1)):

@@ -193,6 +193,11 @@ def test_empty_text_has_no_finding():
     assert find_pii("") == []
 
 
+def test_a_long_text_without_sentence_ends_is_checked_to_its_end():
+    text = "あ" * 30000 + "、山田太郎に090-1234-5678から電話"
+    assert [finding.kind for finding in find_pii(text)] == ["person_name", "phone"]
+
+
 def test_it_can_be_used_from_several_threads_at_once():
     text = "山田太郎からLINEで脅迫めいたメッセージが届いた。" * 40
     errors = []
