@@ -43,18 +43,21 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+# WAL and immediate transactions let web, worker and beat share one SQLite file.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "tsunagu.sqlite3",
-            # WAL and immediate transactions let web, worker and beat share one file.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": SQLITE_OPTIONS,
         }
     scheme = url.split(":", 1)[0]
     if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
@@ -66,11 +69,7 @@ def database_from_env() -> dict:
     except Exception as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["OPTIONS"] = {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
+        config["OPTIONS"] = SQLITE_OPTIONS
     elif not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database (postgres://user@host/NAME).")
     return config
