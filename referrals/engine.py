@@ -1,0 +1,248 @@
+"""The suggestion engine: a pure function from an intake to ranked, explained windows.
+
+Rules are compiled once per process into plain tuples and frozensets. A version stamp in
+the database (bumped whenever a rule, window or phone changes) tells every process —
+web and worker alike — when to compile again; checking it costs one indexed query.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from django.db.models import F
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from catalogue.models import Service
+from catalogue.vocabulary import Category, Flag, Situation, Wish
+
+DESIGNATED_PLATFORMS = frozenset({"x", "instagram", "facebook", "youtube", "tiktok", "line"})
+
+
+@dataclass(frozen=True)
+class Intake:
+    situation: str
+    wishes: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    flags: frozenset[str] = frozenset()
+    desk_id: int | None = None
+    desk_kind: str | None = None
+    platforms: frozenset[str] = frozenset()
+
+
+@dataclass
+class Suggestion:
+    rank: int
+    urgent: bool
+    service: Service
+    reasons: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SuggestionResult:
+    suggestions: list[Suggestion]
+    guidance: list[str]
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    situations: frozenset[str]
+    wishes: frozenset[str]
+    or_no_wish: bool
+    categories: frozenset[str]
+    only_categories: bool
+    or_no_category: bool
+    flags: frozenset[str]
+    desk_kind: str
+    service_id: int | None
+    urgency: int
+    weight: int
+    reason: str
+    reason_en: str
+
+    def matches(self, situation, wishes, categories, flags, desk_kind) -> bool:
+        if self.situations and situation not in self.situations:
+            return False
+        if self.wishes and not (self.wishes & wishes) and not (self.or_no_wish and not wishes):
+            return False
+        if self.categories:
+            if not categories:
+                if not self.or_no_category:
+                    return False
+            elif self.only_categories:
+                if not categories <= self.categories:
+                    return False
+            elif not categories & self.categories:
+                return False
+        if self.flags and not self.flags <= flags:
+            return False
+        return not (self.desk_kind and self.desk_kind != desk_kind)
+
+
+@dataclass
+class Ruleset:
+    version: int
+    rules: tuple[CompiledRule, ...]
+    services: dict[int, Service]
+    desk_windows: dict[int, tuple[int, ...]]
+
+
+def compile_ruleset(version: int) -> Ruleset:
+    """Load the active rules and windows into a ruleset."""
+    from referrals.models import SuggestionRule
+
+    services = {
+        service.id: service
+        for service in Service.objects.active()
+        .select_related("organization")
+        .prefetch_related("phones")
+    }
+    desk_windows: dict[int, list[int]] = {}
+    for service in services.values():
+        if service.scope == Service.Scope.DESK:
+            desk_windows.setdefault(service.desk_id, []).append(service.id)
+    rules = []
+    for rule in SuggestionRule.objects.active():
+        if rule.service_id is not None and rule.service_id not in services:
+            continue
+        rules.append(
+            CompiledRule(
+                situations=frozenset(rule.situations),
+                wishes=frozenset(rule.wishes),
+                or_no_wish=rule.or_no_wish,
+                categories=frozenset(rule.categories),
+                only_categories=rule.category_mode == SuggestionRule.CategoryMode.ONLY,
+                or_no_category=rule.or_no_category,
+                flags=frozenset(rule.flags),
+                desk_kind=rule.desk_kind,
+                service_id=rule.service_id,
+                urgency=rule.urgency,
+                weight=rule.weight,
+                reason=rule.reason,
+                reason_en=rule.reason_en,
+            )
+        )
+    return Ruleset(
+        version=version,
+        rules=tuple(rules),
+        services=services,
+        desk_windows={desk: tuple(ids) for desk, ids in desk_windows.items()},
+    )
+
+
+_cache_lock = threading.Lock()
+_cached: Ruleset | None = None
+
+
+def stored_version() -> int:
+    from referrals.models import RulesetVersion
+
+    version = RulesetVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return version or 0
+
+
+def current_ruleset() -> Ruleset:
+    """Return this process's compiled ruleset, compiling again if the stamp has moved."""
+    global _cached
+    version = stored_version()
+    cached = _cached
+    if cached is not None and cached.version == version:
+        return cached
+    with _cache_lock:
+        if _cached is None or _cached.version != version:
+            _cached = compile_ruleset(version)
+        return _cached
+
+
+def bump_version() -> None:
+    """Mark every process's compiled ruleset as stale."""
+    from referrals.models import RulesetVersion
+
+    if not RulesetVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        RulesetVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def validate_codes(intake: Intake) -> dict[str, list[str]]:
+    """Return the unknown codes of an intake by field name."""
+    errors: dict[str, list[str]] = {}
+    if intake.situation not in Situation.values:
+        errors["situation"] = [intake.situation]
+    for name, choices in (("wishes", Wish), ("categories", Category), ("flags", Flag)):
+        unknown = sorted(code for code in getattr(intake, name) if code not in choices.values)
+        if unknown:
+            errors[name] = unknown
+    return errors
+
+
+def evaluate(ruleset: Ruleset, intake: Intake) -> list[tuple[int, int, int, list[str]]]:
+    """Rank windows for an intake: (service id, urgency, weight, reasons), best first."""
+    wishes = intake.wishes
+    if not wishes and intake.situation == Situation.VICTIM:
+        wishes = frozenset({Wish.UNSURE.value})
+    english = get_language() == "en"
+    hits: dict[int, list] = {}
+    for rule in ruleset.rules:
+        if not rule.matches(
+            intake.situation, wishes, intake.categories, intake.flags, intake.desk_kind
+        ):
+            continue
+        if rule.service_id is not None:
+            targets = (rule.service_id,)
+        else:
+            targets = ruleset.desk_windows.get(intake.desk_id, ())
+        reason = rule.reason_en if english and rule.reason_en else rule.reason
+        for service_id in targets:
+            hit = hits.get(service_id)
+            if hit is None:
+                hits[service_id] = [service_id, rule.urgency, rule.weight, [reason]]
+                continue
+            if rule.urgency and (not hit[1] or rule.urgency < hit[1]):
+                hit[1] = rule.urgency
+            if rule.weight > hit[2]:
+                hit[2] = rule.weight
+            if reason not in hit[3]:
+                hit[3].append(reason)
+    return sorted(hits.values(), key=lambda hit: (hit[1] or 99, -hit[2], hit[0]))
+
+
+def guidance_for(intake: Intake) -> list[str]:
+    """Return the notes a counsellor should read with the suggestions."""
+    notes = []
+    if Flag.SCHOOL_RELATED in intake.flags and Category.BULLYING in intake.categories:
+        notes.append(
+            _(
+                "学校は、いじめにより重大な被害が生じた疑いや相当期間の欠席がある場合、"
+                "いじめ重大事態（いじめ防止対策推進法第28条）として対処し報告する必要があります。"
+                "ネット上のいじめの被害者は、削除について法務局に協力を求めることができます（同法第19条）。"
+            )
+        )
+    if Wish.DELETE in intake.wishes:
+        named = sorted(intake.platforms & DESIGNATED_PLATFORMS)
+        notes.append(
+            _(
+                "情報流通プラットフォーム対処法により、指定された大規模プラットフォーム"
+                "（Google、LINEヤフー、Meta、TikTok、X など）は削除の申出から7日以内に"
+                "対応を判断し申出者に通知する義務があります。申出をしたら7日後に確認しましょう。"
+            )
+            + (" (" + ", ".join(named) + ")" if named else "")
+        )
+    return notes
+
+
+def suggest(intake: Intake) -> SuggestionResult:
+    """Return the ranked, explained windows for an intake, with the guidance notes."""
+    ruleset = current_ruleset()
+    suggestions = []
+    for rank, (service_id, urgency, _weight, reasons) in enumerate(
+        evaluate(ruleset, intake), start=1
+    ):
+        service = ruleset.services[service_id]
+        notes = [service.counsellor_notes] if service.counsellor_notes else []
+        suggestions.append(
+            Suggestion(
+                rank=rank, urgent=bool(urgency), service=service, reasons=reasons, notes=notes
+            )
+        )
+    return SuggestionResult(suggestions=suggestions, guidance=guidance_for(intake))
