@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from catalogue.api import ServiceViewSet
+from referrals.api import SuggestionView
 
 router = DefaultRouter()
 router.register("catalogue/services", ServiceViewSet, basename="service")
@@ -12,5 +13,6 @@ router.register("catalogue/services", ServiceViewSet, basename="service")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("referrals/suggestions/", SuggestionView.as_view(), name="suggestions"),
     path("", include(router.urls)),
 ]
