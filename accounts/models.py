@@ -1,10 +1,31 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     """A member of staff: counsellor, supervisor or administrator."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("月曜日")
+        TUESDAY = 1, _("火曜日")
+        WEDNESDAY = 2, _("水曜日")
+        THURSDAY = 3, _("木曜日")
+        FRIDAY = 4, _("金曜日")
+        SATURDAY = 5, _("土曜日")
+        SUNDAY = 6, _("日曜日")
+
+    digest_weekday = models.PositiveSmallIntegerField(
+        _("週間リマインダーの曜日"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        _("週間リマインダーの時刻"),
+        default=9,
+        validators=[MaxValueValidator(23)],
+        help_text=_("0〜23時（日本時間）。祝日に当たるときは翌営業日に送ります。"),
+    )
+    digest_paused = models.BooleanField(_("週間リマインダーを停止中"), default=False)
 
     class Meta:
         verbose_name = _("職員")
