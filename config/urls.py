@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalogue/", include("catalogue.urls")),
+    path("triage/", include("referrals.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
