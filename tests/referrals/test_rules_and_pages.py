@@ -1,0 +1,143 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from catalogue.models import Service
+from referrals.models import SuggestionRule
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def safety_rule():
+    return SuggestionRule.objects.get(name="差し迫った危険 → 110番")
+
+
+def test_safety_rules_cannot_be_disabled(db):
+    rule = safety_rule()
+    rule.is_active = False
+    with pytest.raises(ValidationError, match="無効にできません"):
+        rule.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SuggestionRule.objects.filter(pk=rule.pk).update(is_active=False)
+
+
+def test_safety_rules_cannot_be_deleted(db):
+    with pytest.raises(ValidationError, match="削除できません"):
+        safety_rule().delete()
+    with pytest.raises(ValidationError):
+        SuggestionRule.objects.filter(is_safety=True).delete()
+    assert SuggestionRule.objects.filter(is_safety=True).count() == 7
+
+
+def test_safety_rules_can_be_reworded_but_not_retargeted(db):
+    rule = safety_rule()
+    rule.reason = "命の危険は迷わず110番"
+    rule.full_clean()
+    rule.save()
+    rule.service = Service.objects.get(slug="ihaho")
+    with pytest.raises(ValidationError, match="理由の文言だけ"):
+        rule.full_clean()
+
+
+def test_a_rule_with_an_unknown_code_cannot_be_saved(db):
+    rule = SuggestionRule(
+        name="x",
+        situations=["victim"],
+        wishes=["revenge"],
+        reason="x",
+        service=Service.objects.get(slug="ihaho"),
+    )
+    with pytest.raises(ValidationError, match="revenge"):
+        rule.full_clean()
+
+
+def test_a_rule_needs_exactly_one_target(db):
+    rule = SuggestionRule(name="x", reason="x")
+    with pytest.raises(ValidationError, match="どちらか一方"):
+        rule.full_clean()
+
+
+def test_the_admin_offers_no_delete_for_safety_rules(admin_client):
+    rule = safety_rule()
+    response = admin_client.get(f"/admin/referrals/suggestionrule/{rule.pk}/delete/")
+    assert response.status_code == 403
+
+
+def test_the_admin_try_it_form_shows_the_suggestions(admin_client):
+    response = admin_client.get(
+        "/admin/referrals/suggestionrule/try/", {"situation": "victim", "wishes": "damages"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "弁護士" in page and "法テラス" in page
+
+
+def test_the_admin_refuses_an_invalid_rule_with_a_message(admin_client):
+    response = admin_client.post(
+        "/admin/referrals/suggestionrule/add/",
+        {
+            "name": "x",
+            "reason": "x",
+            "weight": 50,
+            "urgency": 0,
+            "category_mode": "any",
+            "situations": ["nonsense"],
+        },
+    )
+    assert response.status_code == 200
+    assert SuggestionRule.objects.filter(name="x").count() == 0
+
+
+def test_the_triage_page_shows_suggestions_for_the_chosen_intake(web, counsellor):
+    page = (
+        web(counsellor)
+        .get("/triage/", {"situation": "victim", "wishes": "delete"})
+        .content.decode()
+    )
+    assert "違法・有害情報相談センター" in page and "自分で行う削除依頼の助言" in page
+
+
+def test_the_triage_partial_puts_urgent_windows_first(web, counsellor):
+    response = web(counsellor).post(
+        "/triage/suggestions/", {"situation": "worries", "flags": ["suicidal"]}
+    )
+    page = response.content.decode()
+    assert "<html" not in page
+    assert page.index("緊急") < page.index("心のSOS まもろうよこころ")
+
+
+def test_the_triage_partial_ignores_unknown_codes_without_an_error(web, counsellor):
+    response = web(counsellor).post("/triage/suggestions/", {"situation": "nonsense"})
+    assert response.status_code == 200
+
+
+def test_the_slip_lists_the_chosen_windows_with_qr_codes_and_the_reference(web, counsellor):
+    page = (
+        web(counsellor)
+        .get("/triage/slip/", {"service": ["ihaho", "jinken"], "reference": "GIFU-CITY-2026-0042"})
+        .content.decode()
+    )
+    assert "相談窓口のご案内" in page
+    assert "0570-003-110" in page and page.count("<svg") == 2
+    assert "GIFU-CITY-2026-0042" in page
+
+
+def test_the_slip_carries_nothing_but_a_reference(web, counsellor):
+    page = (
+        web(counsellor)
+        .get("/triage/slip/", {"service": "ihaho", "reference": "田中花子 090-1234-5678"})
+        .content.decode()
+    )
+    assert "田中" not in page and "090" not in page
+
+
+def test_the_slip_refuses_no_or_unknown_windows_in_japanese(web, counsellor):
+    assert web(counsellor).get("/triage/slip/").status_code == 400
+    response = web(counsellor).get("/triage/slip/", {"service": "nowhere"})
+    assert response.status_code == 400
+    assert "見つかりません" in response.content.decode()
