@@ -1,0 +1,49 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_suggestions_follow_the_choices_live_and_urgent_ones_lead(page, login, counsellor):
+    login("owner")
+    page.get_by_role("link", name="案内先をさがす", exact=True).first.click()
+    page.get_by_label("インターネット上の誹謗中傷やプライバシー侵害等のトラブルにあった").check()
+    suggestions = page.locator("#suggestions li.suggestion")
+    expect(suggestions.first).to_contain_text("違法・有害情報相談センター")
+
+    page.get_by_label("ネット上の書き込み・画像を削除したい").check()
+    expect(page.locator("#suggestions")).to_contain_text("法務局による削除要請")
+
+    page.get_by_label("生命・身体に差し迫った危険").check()
+    expect(suggestions.first).to_contain_text("警察 緊急通報（110番）")
+    expect(suggestions.first).to_have_class(re.compile("card--urgent"))
+
+
+def test_the_triage_works_with_the_keyboard_alone(page, login, counsellor):
+    login("owner")
+    page.goto(page.base_url + "/triage/")
+    page.get_by_label("悩みや不安について話をしたい").first.focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#suggestions li.suggestion").first).to_contain_text("まもろうよこころ")
+    page.get_by_label("相談者自身に希死念慮がある").focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#suggestions .badge--urgent").first).to_be_visible()
+
+
+def test_the_slip_prints_on_one_a4_page(page, login, counsellor):
+    login("owner")
+    page.goto(
+        page.base_url
+        + "/triage/slip/?service=ihaho&service=jinken&service=bullying-hotline&service=safeline"
+        "&service=kodomo-sos-24&service=kodomo-jinken-110&reference=GIFU-CITY-2026-0042"
+    )
+    expect(page.get_by_role("heading", name="相談窓口のご案内")).to_be_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the slip took {pages} pages"
