@@ -1,10 +1,11 @@
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import desks_for
+from accounts.models import Desk
 from catalogue.api import ServiceSerializer
 from catalogue.vocabulary import Category, Flag, Platform, Situation, Wish
 from referrals.engine import Intake, suggest
@@ -23,7 +24,9 @@ class IntakeCodesSerializer(serializers.Serializer):
     desk = serializers.SlugField(required=False)
 
     def validate_desk(self, slug):
-        desk = desks_for(self.context["request"].user).filter(slug=slug).first()
+        desk = Desk.objects.filter(
+            slug=slug, memberships__user=self.context["request"].user
+        ).first()
         if desk is None:
             raise serializers.ValidationError(
                 _("デスク「%(slug)s」には所属していません。") % {"slug": slug}
@@ -57,6 +60,39 @@ class SuggestionResultSerializer(serializers.Serializer):
     guidance = serializers.ListField(child=serializers.CharField())
 
 
+_service_data: dict[tuple, dict[int, dict]] = {}
+
+
+def service_data(service, version: int) -> dict:
+    """Return a window's API form, serialized once per ruleset version and day."""
+    key = (version, timezone.localdate())
+    cached = _service_data.get(key)
+    if cached is None:
+        _service_data.clear()
+        cached = _service_data.setdefault(key, {})
+    data = cached.get(service.id)
+    if data is None:
+        data = cached[service.id] = ServiceSerializer(service).data
+    return data
+
+
+def suggestion_result_data(result) -> dict:
+    """Return a SuggestionResult in the API's form."""
+    return {
+        "suggestions": [
+            {
+                "rank": s.rank,
+                "urgent": s.urgent,
+                "service": service_data(s.service, result.version),
+                "reasons": s.reasons,
+                "notes": s.notes,
+            }
+            for s in result.suggestions
+        ],
+        "guidance": result.guidance,
+    }
+
+
 class SuggestionView(APIView):
     """Suggest consultation windows for an intake, ranked and explained."""
 
@@ -65,4 +101,4 @@ class SuggestionView(APIView):
         intake = IntakeCodesSerializer(data=request.data, context={"request": request})
         intake.is_valid(raise_exception=True)
         result = suggest(intake.to_intake())
-        return Response(SuggestionResultSerializer(result).data, status=status.HTTP_200_OK)
+        return Response(suggestion_result_data(result), status=status.HTTP_200_OK)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import F
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ class Suggestion:
 class SuggestionResult:
     suggestions: list[Suggestion]
     guidance: list[str]
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,13 @@ _cached: Ruleset | None = None
 
 
 def stored_version() -> int:
+    """Read the stamp with one primary-key lookup; this runs on every suggestion."""
     from referrals.models import RulesetVersion
 
-    version = RulesetVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return version or 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {RulesetVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def current_ruleset() -> Ruleset:
@@ -245,4 +250,6 @@ def suggest(intake: Intake) -> SuggestionResult:
                 rank=rank, urgent=bool(urgency), service=service, reasons=reasons, notes=notes
             )
         )
-    return SuggestionResult(suggestions=suggestions, guidance=guidance_for(intake))
+    return SuggestionResult(
+        suggestions=suggestions, guidance=guidance_for(intake), version=ruleset.version
+    )

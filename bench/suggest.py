@@ -1,0 +1,143 @@
+"""Benchmark the suggestion engine and its API.
+
+Prints (a) intakes evaluated per second in-process over a varied set, on one core, and
+(b) the API's median time next to a minimal authenticated DRF endpoint, both through the
+whole Django stack in the same run. Uses a throwaway SQLite database unless DATABASE_URL
+is set.
+
+    .venv/bin/python bench/suggest.py
+"""
+
+import itertools
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DATABASE_URL"):
+    os.environ["TSUNAGU_VAR_DIR"] = tempfile.mkdtemp(prefix="tsunagu-bench-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import include, path  # noqa: E402
+from rest_framework.response import Response  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+from catalogue.vocabulary import Category, Flag, Situation, Wish  # noqa: E402
+from referrals.engine import Intake, current_ruleset, evaluate, suggest  # noqa: E402
+
+INTAKES_TARGET = 20_000
+API_RATIO_TARGET = 1.5
+
+
+class Ping(APIView):
+    def get(self, request):
+        return Response({"ok": True})
+
+
+urlpatterns = [path("bench/ping/", Ping.as_view()), path("", include("config.urls"))]
+
+
+def varied_intakes(n: int, seed: int = 7) -> list[Intake]:
+    rng = random.Random(seed)
+    intakes = []
+    for _ in range(n):
+        intakes.append(
+            Intake(
+                situation=rng.choice(Situation.values),
+                wishes=frozenset(rng.sample(Wish.values, rng.randint(0, 3))),
+                categories=frozenset(rng.sample(Category.values, rng.randint(0, 3))),
+                flags=frozenset(rng.sample(Flag.values, rng.choice([0, 0, 0, 1, 2]))),
+                desk_kind=rng.choice(["municipal", "school"]),
+            )
+        )
+    return intakes
+
+
+def bench_engine() -> tuple[float, float]:
+    intakes = varied_intakes(2_000)
+    ruleset = current_ruleset()
+    for intake in intakes:
+        evaluate(ruleset, intake)
+    n = 0
+    started = time.perf_counter()
+    for intake in itertools.islice(itertools.cycle(intakes), 100_000):
+        evaluate(ruleset, intake)
+        n += 1
+    pure = n / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for intake in intakes[:1_000]:
+        suggest(intake)
+    with_stamp = 1_000 / (time.perf_counter() - started)
+    return pure, with_stamp
+
+
+def median_ms(client: Client, method: str, url: str, body=None, runs: int = 400) -> float:
+    def call():
+        if method == "get":
+            return client.get(url)
+        return client.post(url, body, content_type="application/json")
+
+    for _ in range(30):
+        assert call().status_code == 200
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    call_command("migrate", verbosity=0)
+    call_command("loaddemo", stdout=open(os.devnull, "w"))
+    from accounts.services import staff_token
+
+    settings.ROOT_URLCONF = __name__
+    token = staff_token(username="demo-counsellor")
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+    body = {
+        "situation": "victim",
+        "wishes": ["delete", "damages"],
+        "categories": ["defamation", "privacy"],
+        "flags": ["minor"],
+    }
+
+    pure, with_stamp = bench_engine()
+    ping_ms = median_ms(client, "get", "/bench/ping/")
+    api_ms = median_ms(client, "post", "/api/v1/referrals/suggestions/", body)
+    desk_ms = median_ms(
+        client, "post", "/api/v1/referrals/suggestions/", {**body, "desk": "gifu-city"}
+    )
+    ratio = api_ms / ping_ms
+
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, one core")
+    print(f"(a) engine, pure evaluation:         {pure:12,.0f} intakes/s")
+    print(f"    suggest() with the version check: {with_stamp:12,.0f} intakes/s")
+    print(f"(b) POST /api/v1/referrals/suggestions/ median {api_ms:7.3f} ms")
+    print(f"    minimal authenticated DRF endpoint median {ping_ms:7.3f} ms")
+    print(f"    ratio {ratio:.2f}x")
+    print(
+        f"    with a desk named (one more query to check membership) median {desk_ms:7.3f} ms,"
+        f" {desk_ms / ping_ms:.2f}x"
+    )
+    met_a, met_b = pure >= INTAKES_TARGET, ratio <= API_RATIO_TARGET
+    print(f"target (a) >= {INTAKES_TARGET:,}/s: {'met' if met_a else 'MISSED'}")
+    print(f"target (b) <= {API_RATIO_TARGET}x: {'met' if met_b else 'MISSED'}")
+    return 0 if met_a and met_b else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
