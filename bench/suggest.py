@@ -8,6 +8,7 @@ is set.
     .venv/bin/python bench/suggest.py
 """
 
+import io
 import itertools
 import os
 import random
@@ -102,7 +103,7 @@ def median_ms(client: Client, method: str, url: str, body=None, runs: int = 400)
 def main() -> int:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     call_command("migrate", verbosity=0)
-    call_command("loaddemo", stdout=open(os.devnull, "w"))
+    call_command("loaddemo", stdout=io.StringIO())
     from accounts.services import staff_token
 
     settings.ROOT_URLCONF = __name__

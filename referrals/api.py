@@ -2,6 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,41 +11,64 @@ from catalogue.api import ServiceSerializer
 from catalogue.vocabulary import Category, Flag, Platform, Situation, Wish
 from referrals.engine import Intake, suggest
 
+CODE_FIELDS = {
+    name: frozenset(choices.values)
+    for name, choices in {
+        "wishes": Wish,
+        "categories": Category,
+        "flags": Flag,
+        "platforms": Platform,
+    }.items()
+}
+SITUATIONS = frozenset(Situation.values)
+
 
 class IntakeCodesSerializer(serializers.Serializer):
+    """The request body, described for the OpenAPI schema; `parse_intake` reads it."""
+
     situation = serializers.ChoiceField(choices=Situation.choices)
-    wishes = serializers.MultipleChoiceField(choices=Wish.choices, required=False, default=list)
-    categories = serializers.MultipleChoiceField(
-        choices=Category.choices, required=False, default=list
-    )
-    flags = serializers.MultipleChoiceField(choices=Flag.choices, required=False, default=list)
-    platforms = serializers.MultipleChoiceField(
-        choices=Platform.choices, required=False, default=list
-    )
+    wishes = serializers.MultipleChoiceField(choices=Wish.choices, required=False)
+    categories = serializers.MultipleChoiceField(choices=Category.choices, required=False)
+    flags = serializers.MultipleChoiceField(choices=Flag.choices, required=False)
+    platforms = serializers.MultipleChoiceField(choices=Platform.choices, required=False)
     desk = serializers.SlugField(required=False)
 
-    def validate_desk(self, slug):
-        desk = Desk.objects.filter(
-            slug=slug, memberships__user=self.context["request"].user
-        ).first()
-        if desk is None:
-            raise serializers.ValidationError(
-                _("デスク「%(slug)s」には所属していません。") % {"slug": slug}
-            )
-        return desk
 
-    def to_intake(self) -> Intake:
-        data = self.validated_data
-        desk = data.get("desk")
-        return Intake(
-            situation=data["situation"],
-            wishes=frozenset(data.get("wishes", ())),
-            categories=frozenset(data.get("categories", ())),
-            flags=frozenset(data.get("flags", ())),
-            platforms=frozenset(data.get("platforms", ())),
-            desk_id=desk.id if desk else None,
-            desk_kind=desk.kind if desk else None,
-        )
+def parse_intake(data, user) -> Intake:
+    """Read an intake's codes from a request body, naming each bad field and code."""
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [_("JSONオブジェクトで送ってください。")]})
+    errors: dict[str, list[str]] = {}
+    situation = data.get("situation")
+    if not situation:
+        errors["situation"] = [_("相談の状況（situation）は必須です。")]
+    elif not isinstance(situation, str) or situation not in SITUATIONS:
+        errors["situation"] = [_("不明なコードです: %(codes)s") % {"codes": situation}]
+    codes = {}
+    for name, known in CODE_FIELDS.items():
+        value = data.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            errors[name] = [_("コードの一覧で指定してください。")]
+            continue
+        unknown = [code for code in value if code not in known]
+        if unknown:
+            errors[name] = [_("不明なコードです: %(codes)s") % {"codes": ", ".join(unknown)}]
+        codes[name] = frozenset(value)
+    desk = None
+    if data.get("desk"):
+        desk = Desk.objects.filter(slug=str(data["desk"]), memberships__user=user).first()
+        if desk is None:
+            errors["desk"] = [
+                _("デスク「%(slug)s」には所属していません。") % {"slug": data["desk"]}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return Intake(
+        situation=situation,
+        desk_id=desk.id if desk else None,
+        desk_kind=desk.kind if desk else None,
+        **codes,
+    )
 
 
 class SuggestionSerializer(serializers.Serializer):
@@ -63,34 +87,28 @@ class SuggestionResultSerializer(serializers.Serializer):
 _service_data: dict[tuple, dict[int, dict]] = {}
 
 
-def service_data(service, version: int) -> dict:
-    """Return a window's API form, serialized once per ruleset version and day."""
-    key = (version, timezone.localdate())
-    cached = _service_data.get(key)
-    if cached is None:
-        _service_data.clear()
-        cached = _service_data.setdefault(key, {})
-    data = cached.get(service.id)
-    if data is None:
-        data = cached[service.id] = ServiceSerializer(service).data
-    return data
-
-
 def suggestion_result_data(result) -> dict:
-    """Return a SuggestionResult in the API's form."""
-    return {
-        "suggestions": [
+    """Return a SuggestionResult in the API's form, each window serialized once a version."""
+    key = (result.version, timezone.localdate())
+    services = _service_data.get(key)
+    if services is None:
+        _service_data.clear()
+        services = _service_data.setdefault(key, {})
+    suggestions = []
+    for s in result.suggestions:
+        data = services.get(s.service.id)
+        if data is None:
+            data = services[s.service.id] = ServiceSerializer(s.service).data
+        suggestions.append(
             {
                 "rank": s.rank,
                 "urgent": s.urgent,
-                "service": service_data(s.service, result.version),
+                "service": data,
                 "reasons": s.reasons,
                 "notes": s.notes,
             }
-            for s in result.suggestions
-        ],
-        "guidance": result.guidance,
-    }
+        )
+    return {"suggestions": suggestions, "guidance": result.guidance}
 
 
 class SuggestionView(APIView):
@@ -98,7 +116,5 @@ class SuggestionView(APIView):
 
     @extend_schema(request=IntakeCodesSerializer, responses=SuggestionResultSerializer)
     def post(self, request):
-        intake = IntakeCodesSerializer(data=request.data, context={"request": request})
-        intake.is_valid(raise_exception=True)
-        result = suggest(intake.to_intake())
+        result = suggest(parse_intake(request.data, request.user))
         return Response(suggestion_result_data(result), status=status.HTTP_200_OK)
