@@ -9,6 +9,7 @@ from catalogue.vocabulary import Category, Flag, Situation, Wish
 from referrals.engine import suggest
 from referrals.forms import TriageForm
 from referrals.models import SAFETY_LOCKED_FIELDS, SuggestionRule
+from referrals.services import rule_delete, rule_save, rules_delete
 
 
 class RuleForm(forms.ModelForm):
@@ -69,7 +70,7 @@ class SuggestionRuleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_safety:
-            return [f.removesuffix("_id") for f in SAFETY_LOCKED_FIELDS] + ["weight"]
+            return [f.removesuffix("_id") for f in SAFETY_LOCKED_FIELDS]
         return []
 
     def has_delete_permission(self, request, obj=None):
@@ -77,9 +78,15 @@ class SuggestionRuleAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        rule_save(rule=obj)
+
+    def delete_model(self, request, obj):
+        rule_delete(rule=obj)
+
     def delete_queryset(self, request, queryset):
         try:
-            super().delete_queryset(request, queryset)
+            rules_delete(rules=queryset)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
 

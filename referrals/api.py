@@ -6,10 +6,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Desk
+from accounts.selectors import desk_ids_for
 from catalogue.api import ServiceSerializer
 from catalogue.vocabulary import Category, Flag, Platform, Situation, Wish
-from referrals.engine import Intake, suggest
+from referrals.engine import Intake, current_ruleset, suggest
 
 CODE_FIELDS = {
     name: frozenset(choices.values)
@@ -54,21 +54,17 @@ def parse_intake(data, user) -> Intake:
         if unknown:
             errors[name] = [_("不明なコードです: %(codes)s") % {"codes": ", ".join(unknown)}]
         codes[name] = frozenset(value)
-    desk = None
+    desk_id = desk_kind = None
     if data.get("desk"):
-        desk = Desk.objects.filter(slug=str(data["desk"]), memberships__user=user).first()
-        if desk is None:
+        desk_id, desk_kind = current_ruleset().desks.get(str(data["desk"]), (None, None))
+        if desk_id is None or desk_id not in desk_ids_for(user):
+            desk_id = desk_kind = None
             errors["desk"] = [
                 _("デスク「%(slug)s」には所属していません。") % {"slug": data["desk"]}
             ]
     if errors:
         raise ValidationError(errors)
-    return Intake(
-        situation=situation,
-        desk_id=desk.id if desk else None,
-        desk_kind=desk.kind if desk else None,
-        **codes,
-    )
+    return Intake(situation=situation, desk_id=desk_id, desk_kind=desk_kind, **codes)
 
 
 class SuggestionSerializer(serializers.Serializer):
@@ -84,16 +80,14 @@ class SuggestionResultSerializer(serializers.Serializer):
     guidance = serializers.ListField(child=serializers.CharField())
 
 
-_service_data: dict[tuple, dict[int, dict]] = {}
-
-
 def suggestion_result_data(result) -> dict:
-    """Return a SuggestionResult in the API's form, each window serialized once a version."""
-    key = (result.version, timezone.localdate())
-    services = _service_data.get(key)
-    if services is None:
-        _service_data.clear()
-        services = _service_data.setdefault(key, {})
+    """Return a SuggestionResult in the API's form, each window serialized once a ruleset."""
+    # needs_review depends on the day, so a window's data is kept for one day at most.
+    today = timezone.localdate()
+    day, services = result.memo.get("service_data", (None, None))
+    if day != today:
+        services = {}
+        result.memo["service_data"] = (today, services)
     suggestions = []
     for s in result.suggestions:
         data = services.get(s.service.id)

@@ -1,7 +1,7 @@
 """The suggestion engine: a pure function from an intake to ranked, explained windows.
 
 Rules are compiled once per process into plain tuples and frozensets. A version stamp in
-the database (bumped whenever a rule, window or phone changes) tells every process —
+the database (bumped whenever a rule, window, phone or desk changes) tells every process —
 web and worker alike — when to compile again; checking it costs one indexed query.
 """
 
@@ -46,6 +46,8 @@ class SuggestionResult:
     suggestions: list[Suggestion]
     guidance: list[str]
     version: int = 0
+    # Shared by every result of one compiled ruleset, for work done once per ruleset.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,35 @@ class Ruleset:
     rules: tuple[CompiledRule, ...]
     services: dict[int, Service]
     desk_windows: dict[int, tuple[int, ...]]
+    # Local windows (prefecture, municipality, desk) and the desks allowed to be shown each.
+    local_audience: dict[int, frozenset[int]]
+    # Every desk's id and kind by slug; who may act for a desk is checked apart from this.
+    desks: dict[str, tuple[int, str]]
+    memo: dict = field(default_factory=dict)
+
+
+def _local_audience(services: dict[int, Service], desks: list[tuple]) -> dict[int, frozenset[int]]:
+    """Map each local window to the desks whose staff may see it, as catalogue.selectors does."""
+    audience = {}
+    for service in services.values():
+        if service.scope == Service.Scope.PREFECTURE:
+            ids = {desk[0] for desk in desks if desk[3] == service.prefecture}
+        elif service.scope == Service.Scope.MUNICIPALITY:
+            ids = {desk[0] for desk in desks if desk[4] == service.municipality}
+        elif service.scope == Service.Scope.DESK:
+            ids = {service.desk_id}
+        else:
+            continue
+        audience[service.id] = frozenset(ids)
+    return audience
 
 
 def compile_ruleset(version: int) -> Ruleset:
     """Load the active rules and windows into a ruleset."""
+    from accounts.models import Desk
     from referrals.models import SuggestionRule
+
+    desks = list(Desk.objects.values_list("id", "slug", "kind", "prefecture", "municipality"))
 
     services = {
         service.id: service
@@ -131,6 +157,8 @@ def compile_ruleset(version: int) -> Ruleset:
         rules=tuple(rules),
         services=services,
         desk_windows={desk: tuple(ids) for desk, ids in desk_windows.items()},
+        local_audience=_local_audience(services, desks),
+        desks={slug: (desk_id, kind) for desk_id, slug, kind, *_area in desks},
     )
 
 
@@ -161,6 +189,13 @@ def current_ruleset() -> Ruleset:
         return _cached
 
 
+def forget_ruleset() -> None:
+    """Drop this process's compiled ruleset, e.g. when a test's database starts afresh."""
+    global _cached
+    with _cache_lock:
+        _cached = None
+
+
 def bump_version() -> None:
     """Mark every process's compiled ruleset as stale."""
     from referrals.models import RulesetVersion
@@ -187,6 +222,7 @@ def evaluate(ruleset: Ruleset, intake: Intake) -> list[tuple[int, int, int, list
     if not wishes and intake.situation == Situation.VICTIM:
         wishes = frozenset({Wish.UNSURE.value})
     english = get_language() == "en"
+    local_audience = ruleset.local_audience
     hits: dict[int, list] = {}
     for rule in ruleset.rules:
         if not rule.matches(
@@ -201,6 +237,9 @@ def evaluate(ruleset: Ruleset, intake: Intake) -> list[tuple[int, int, int, list
         for service_id in targets:
             hit = hits.get(service_id)
             if hit is None:
+                audience = local_audience.get(service_id)
+                if audience is not None and intake.desk_id not in audience:
+                    continue
                 hits[service_id] = [service_id, rule.urgency, rule.weight, [reason]]
                 continue
             if rule.urgency and (not hit[1] or rule.urgency < hit[1]):
@@ -251,5 +290,8 @@ def suggest(intake: Intake) -> SuggestionResult:
             )
         )
     return SuggestionResult(
-        suggestions=suggestions, guidance=guidance_for(intake), version=ruleset.version
+        suggestions=suggestions,
+        guidance=guidance_for(intake),
+        version=ruleset.version,
+        memo=ruleset.memo,
     )

@@ -159,6 +159,7 @@ SAFETY_LOCKED_FIELDS = (
     "desk_kind",
     "service_id",
     "desk_local",
+    "weight",
     "urgency",
     "is_active",
 )

@@ -306,6 +306,7 @@ RULES = [
     {
         "name": "学校が関わる → 学校の相談窓口",
         "flags": ["school_related"],
+        "desk_kind": "school",
         "desk_local": True,
         "weight": 64,
         "reason": "学校の相談窓口",

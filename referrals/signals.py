@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from accounts.models import Desk
 from catalogue.models import Organization, Phone, Service
 from referrals.engine import bump_version
 from referrals.models import SuggestionRule
@@ -11,7 +12,7 @@ def ruleset_changed(sender, **kwargs):
 
 
 def connect() -> None:
-    for model in (SuggestionRule, Service, Phone, Organization):
+    for model in (SuggestionRule, Service, Phone, Organization, Desk):
         post_save.connect(ruleset_changed, sender=model, dispatch_uid=f"ruleset-{model.__name__}")
         post_delete.connect(
             ruleset_changed, sender=model, dispatch_uid=f"ruleset-del-{model.__name__}"

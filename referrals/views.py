@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import desks_for
@@ -30,11 +31,12 @@ def _desk(request):
 @login_required
 def triage(request):
     form = TriageForm(request.GET or None)
-    result = suggest(form.to_intake(desk=_desk(request))) if form.is_valid() else None
+    desk = _desk(request)
+    result = suggest(form.to_intake(desk=desk)) if form.is_valid() else None
     return render(
         request,
         "referrals/triage.html",
-        {"form": form, "result": result, "desks": desks_for(request.user), "desk": _desk(request)},
+        {"form": form, "result": result, "desks": desks_for(request.user), "desk": desk},
     )
 
 
@@ -42,11 +44,14 @@ def triage(request):
 @require_POST
 def triage_suggestions(request):
     form = TriageForm(request.POST)
-    result = suggest(form.to_intake(desk=_desk(request))) if form.is_valid() else None
-    return render(request, "referrals/_suggestions.html", {"form": form, "result": result})
+    if not form.is_valid():
+        return render(request, "referrals/_suggestions.html", {"triage_errors": form.errors})
+    result = suggest(form.to_intake(desk=_desk(request)))
+    return render(request, "referrals/_suggestions.html", {"result": result})
 
 
 def _qr_svg(url: str) -> str:
+    """Draw a QR code of the address as inline SVG, made here rather than by an outside service."""
     return segno.make(url, error="m").svg_inline(scale=3, border=1, dark="#1c2430")
 
 
@@ -54,7 +59,7 @@ def _qr_svg(url: str) -> str:
 def slip(request):
     slugs = request.GET.getlist("service")[:SLIP_MAX_WINDOWS]
     if not slugs:
-        return HttpResponseBadRequest("窓口を1つ以上選んでください。")
+        return HttpResponseBadRequest(_("窓口を1つ以上選んでください。"))
     by_slug = {
         service.slug: service for service in services_for(request.user).filter(slug__in=slugs)
     }
@@ -67,7 +72,7 @@ def slip(request):
         if slug in by_slug
     ]
     if not windows:
-        return HttpResponseBadRequest("選んだ窓口が見つかりません。")
+        return HttpResponseBadRequest(_("選んだ窓口が見つかりません。"))
     reference = request.GET.get("reference", "")
     if not REFERENCE.fullmatch(reference):
         reference = ""

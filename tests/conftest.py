@@ -77,3 +77,11 @@ def web(db):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_suggestion_rules():
+    """Compile the suggestion rules afresh in each test, as each test's database starts afresh."""
+    from referrals.engine import forget_ruleset
+
+    forget_ruleset()

@@ -47,3 +47,22 @@ def test_the_slip_prints_on_one_a4_page(page, login, counsellor):
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, f"the slip took {pages} pages"
+
+
+def test_the_chosen_suggestions_open_as_a_slip(page, login, counsellor):
+    login("owner")
+    page.goto(page.base_url + "/triage/")
+    page.get_by_label("インターネット上の誹謗中傷やプライバシー侵害等のトラブルにあった").check()
+    page.get_by_label("ネット上の書き込み・画像を削除したい").check()
+    expect(page.locator("#suggestions")).to_contain_text("法務局による削除要請")
+    picks = page.locator("#suggestions").get_by_label("案内票に載せる")
+    picks.nth(0).uncheck()
+    picks.nth(3).check()
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="案内票を印刷用に開く").click()
+    slip = popup_info.value
+    expect(slip.get_by_role("heading", name="相談窓口のご案内")).to_be_visible()
+    windows = slip.locator(".slip__window h2")
+    expect(windows).to_have_count(3)
+    expect(windows.first).to_have_text("人権相談（法務局）")
+    expect(slip.locator(".slip__qr svg")).to_have_count(3)

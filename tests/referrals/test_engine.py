@@ -190,26 +190,82 @@ def test_inactive_windows_are_never_suggested(db, django_capture_on_commit_callb
     assert "safeline" not in slugs(ranked("victim", wishes=["delete"]))
 
 
+def local_window(slug, **scope):
+    """Add a local window to the catalogue, committed as the admin or a desk would."""
+    from catalogue.models import Organization
+
+    organization, _created = Organization.objects.get_or_create(slug="local", name="地元")
+    return Service.objects.create(
+        slug=slug,
+        name=f"窓口 {slug}",
+        description="地元の窓口",
+        organization=organization,
+        last_verified="2026-11-01",
+        **scope,
+    )
+
+
+def at(desk, situation="victim", **codes):
+    return slugs(ranked(situation, desk_id=desk.id, desk_kind=desk.kind, **codes))
+
+
 def test_the_desks_school_window_joins_for_school_related_cases(
     db, school_desk, django_capture_on_commit_callbacks
 ):
-    from catalogue.models import Organization
-
     with django_capture_on_commit_callbacks(execute=True):
-        Service.objects.create(
-            slug="school-room",
-            name="相談室",
-            description="学校の相談室",
-            organization=Organization.objects.create(slug="school", name="学校"),
-            scope=Service.Scope.DESK,
-            desk=school_desk,
-            last_verified="2026-11-01",
-        )
-    found = slugs(
-        ranked("victim", flags=["school_related"], desk_id=school_desk.id, desk_kind="school")
+        local_window("school-room", scope=Service.Scope.DESK, desk=school_desk)
+    result = ranked(
+        "victim", flags=["school_related"], desk_id=school_desk.id, desk_kind=school_desk.kind
     )
-    assert "school-room" in found
+    room = next(s for s in result.suggestions if s.service.slug == "school-room")
+    assert room.reasons == ["学校の相談窓口"]
+    assert "school-room" not in at(school_desk)
     assert "school-room" not in slugs(ranked("victim", flags=["school_related"], desk_id=None))
+
+
+def test_a_municipal_desks_own_window_is_not_offered_as_a_school_window(
+    db, desk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        local_window("city-room", scope=Service.Scope.DESK, desk=desk)
+    assert "city-room" not in at(desk, flags=["school_related"])
+
+
+def test_it_never_suggests_another_desks_window_even_when_a_rule_names_it(
+    db, desk, other_desk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        room = local_window("ogaki-room", scope=Service.Scope.DESK, desk=other_desk)
+        SuggestionRule.objects.create(
+            name="大垣の窓口", situations=["seek_solution"], service=room, reason="地元"
+        )
+    assert "ogaki-room" in at(other_desk, "seek_solution")
+    assert "ogaki-room" not in at(desk, "seek_solution")
+    assert "ogaki-room" not in slugs(ranked("seek_solution"))
+
+
+def test_area_windows_are_suggested_only_at_desks_of_that_area(
+    db, desk, other_desk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        city = local_window(
+            "gifu-city-room",
+            scope=Service.Scope.MUNICIPALITY,
+            prefecture="岐阜県",
+            municipality="岐阜市",
+        )
+        SuggestionRule.objects.create(
+            name="市の窓口", categories=["fraud"], service=city, reason="市の消費生活相談"
+        )
+    assert "gifu-city-room" in at(desk, categories=["fraud"])
+    assert "gifu-city-room" not in at(other_desk, categories=["fraud"])
+
+
+@pytest.mark.parametrize("category", ["revenge_porn", "bullying"])
+def test_safeline_leads_for_deleting_sexual_images_and_bullying_videos(db, category):
+    result = ranked("victim", wishes=["delete"], categories=[category])
+    assert result.suggestions[0].service.slug == "safeline"
+    assert "リベンジポルノ・いじめ動画の削除要請" in result.suggestions[0].reasons
 
 
 def test_each_suggestion_carries_the_windows_notes(db):

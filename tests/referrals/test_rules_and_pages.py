@@ -3,7 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from catalogue.models import Service
+from referrals.forms import TriageForm
 from referrals.models import SuggestionRule
+from referrals.services import rule_delete, rule_save, rules_delete
 from tests.factories import UserFactory
 
 
@@ -42,6 +44,57 @@ def test_safety_rules_can_be_reworded_but_not_retargeted(db):
     rule.service = Service.objects.get(slug="ihaho")
     with pytest.raises(ValidationError, match="理由の文言だけ"):
         rule.full_clean()
+
+
+def test_the_rule_service_refuses_to_disable_reorder_or_delete_a_safety_rule(db):
+    rule = safety_rule()
+    rule.reason = "命の危険は迷わず110番"
+    rule_save(rule=rule)
+    assert safety_rule().reason == "命の危険は迷わず110番"
+    for field, value in [("is_active", False), ("weight", 1), ("flags", ["minor"])]:
+        rule = safety_rule()
+        setattr(rule, field, value)
+        with pytest.raises(ValidationError):
+            rule_save(rule=rule)
+    with pytest.raises(ValidationError, match="削除できません"):
+        rule_delete(rule=safety_rule())
+    assert safety_rule().is_active and safety_rule().weight == 98
+
+
+def test_deleting_several_rules_deletes_none_if_one_is_a_safety_rule(db):
+    ordinary = SuggestionRule.objects.filter(is_safety=False)[:2]
+    chosen = SuggestionRule.objects.filter(pk__in=[safety_rule().pk, *[r.pk for r in ordinary]])
+    with pytest.raises(ValidationError):
+        rules_delete(rules=chosen)
+    assert chosen.count() == 3
+    rules_delete(rules=ordinary)
+    assert SuggestionRule.objects.filter(pk__in=[r.pk for r in ordinary]).count() == 0
+
+
+def test_the_admin_bulk_delete_keeps_the_safety_rules(admin_client):
+    rules = [safety_rule().pk, SuggestionRule.objects.filter(is_safety=False).first().pk]
+    admin_client.post(
+        "/admin/referrals/suggestionrule/",
+        {"action": "delete_selected", "_selected_action": rules, "post": "yes"},
+    )
+    assert SuggestionRule.objects.filter(pk=rules[0]).exists()
+
+
+def test_the_admin_saves_a_reworded_safety_rule(admin_client):
+    rule = safety_rule()
+    response = admin_client.post(
+        f"/admin/referrals/suggestionrule/{rule.pk}/change/",
+        {"name": rule.name, "is_active": "on", "reason": "迷わず110番", "reason_en": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule.refresh_from_db()
+    assert rule.reason == "迷わず110番" and rule.is_active and rule.flags == ["imminent_danger"]
+
+
+def test_the_triage_form_names_an_unknown_code_in_japanese(db):
+    form = TriageForm({"situation": "victim", "wishes": ["delete", "revenge"]})
+    assert not form.is_valid()
+    assert form.errors["wishes"] == ["不明なコードです: revenge"]
 
 
 def test_a_rule_with_an_unknown_code_cannot_be_saved(db):
@@ -111,9 +164,38 @@ def test_the_triage_partial_puts_urgent_windows_first(web, counsellor):
     assert page.index("緊急") < page.index("心のSOS まもろうよこころ")
 
 
-def test_the_triage_partial_ignores_unknown_codes_without_an_error(web, counsellor):
+def test_the_triage_partial_answers_an_unknown_code_with_a_japanese_error(web, counsellor):
     response = web(counsellor).post("/triage/suggestions/", {"situation": "nonsense"})
     assert response.status_code == 200
+    assert "不明なコードです: nonsense" in response.content.decode()
+
+
+def test_the_triage_cards_show_what_each_window_does_and_how_to_reach_it(web, counsellor):
+    page = (
+        web(counsellor)
+        .post("/triage/suggestions/", {"situation": "victim", "wishes": ["delete"]})
+        .content.decode()
+    )
+    assert 'href="tel:0570003110"' in page
+    assert "https://www.jinken.go.jp" in page
+    assert '<li class="tag">' in page
+
+
+def test_the_triage_page_uses_the_chosen_desks_own_windows(web, supervisor, school_desk):
+    room = Service.objects.create(
+        slug="school-room",
+        name="本校の相談室",
+        description="学校の相談室",
+        organization=Service.objects.get(slug="ihaho").organization,
+        scope=Service.Scope.DESK,
+        desk=school_desk,
+        last_verified="2026-11-01",
+    )
+    query = {"situation": "victim", "flags": ["school_related"]}
+    client = web(supervisor)
+    assert room.name not in client.post("/triage/suggestions/", query).content.decode()
+    page = client.post("/triage/suggestions/", {**query, "desk": "gifu-hs"}).content.decode()
+    assert room.name in page
 
 
 def test_the_slip_lists_the_chosen_windows_with_qr_codes_and_the_reference(web, counsellor):

@@ -64,3 +64,36 @@ def test_a_desk_the_user_does_not_belong_to_is_refused(api, counsellor, school_d
 
 def test_anonymous_callers_get_no_suggestions(api, db):
     assert api().post(URL, {"situation": "victim"}, format="json").status_code in {401, 403}
+
+
+def test_a_desk_of_ones_own_brings_its_school_window(
+    api, supervisor, school_desk, django_capture_on_commit_callbacks
+):
+    from catalogue.models import Service
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Service.objects.create(
+            slug="school-room",
+            name="本校の相談室",
+            description="学校の相談室",
+            organization=Service.objects.get(slug="ihaho").organization,
+            scope=Service.Scope.DESK,
+            desk=school_desk,
+            last_verified="2026-11-01",
+        )
+    body = {"situation": "victim", "flags": ["school_related"], "desk": "gifu-hs"}
+    response = api(supervisor).post(URL, body, format="json")
+    assert response.status_code == 200
+    assert "school-room" in [s["service"]["slug"] for s in response.json()["suggestions"]]
+
+
+def test_a_desk_that_does_not_exist_is_refused_like_anothers(api, counsellor):
+    response = api(counsellor).post(URL, {"situation": "victim", "desk": "nowhere"}, format="json")
+    assert response.status_code == 400
+    assert "nowhere" in str(response.json()["desk"])
+
+
+def test_a_code_list_that_is_not_a_list_is_a_400(api, counsellor):
+    response = api(counsellor).post(URL, {"situation": "victim", "flags": "minor"}, format="json")
+    assert response.status_code == 400
+    assert "flags" in response.json()
