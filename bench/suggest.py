@@ -8,10 +8,12 @@ is set.
     .venv/bin/python bench/suggest.py
 """
 
+import atexit
 import io
 import itertools
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 if not os.environ.get("DATABASE_URL"):
     os.environ["TSUNAGU_VAR_DIR"] = tempfile.mkdtemp(prefix="tsunagu-bench-")
+    atexit.register(shutil.rmtree, os.environ["TSUNAGU_VAR_DIR"], ignore_errors=True)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
@@ -36,7 +39,13 @@ from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
 from catalogue.vocabulary import Category, Flag, Situation, Wish  # noqa: E402
-from referrals.engine import Intake, current_ruleset, evaluate, suggest  # noqa: E402
+from referrals.engine import (  # noqa: E402
+    Intake,
+    current_ruleset,
+    evaluate,
+    suggest,
+    suggest_with,
+)
 
 INTAKES_TARGET = 20_000
 API_RATIO_TARGET = 1.5
@@ -66,22 +75,23 @@ def varied_intakes(n: int, seed: int = 7) -> list[Intake]:
     return intakes
 
 
-def bench_engine() -> tuple[float, float]:
+def bench_engine() -> tuple[float, float, float]:
+    """Return intakes per second: evaluation alone, whole results, and suggest() with its check."""
     intakes = varied_intakes(2_000)
     ruleset = current_ruleset()
     for intake in intakes:
-        evaluate(ruleset, intake)
-    n = 0
-    started = time.perf_counter()
-    for intake in itertools.islice(itertools.cycle(intakes), 100_000):
-        evaluate(ruleset, intake)
-        n += 1
-    pure = n / (time.perf_counter() - started)
-    started = time.perf_counter()
-    for intake in intakes[:1_000]:
-        suggest(intake)
-    with_stamp = 1_000 / (time.perf_counter() - started)
-    return pure, with_stamp
+        suggest_with(ruleset, intake)
+
+    def rate(function, n: int) -> float:
+        started = time.perf_counter()
+        for intake in itertools.islice(itertools.cycle(intakes), n):
+            function(intake)
+        return n / (time.perf_counter() - started)
+
+    pure = rate(lambda intake: evaluate(ruleset, intake), 100_000)
+    results = rate(lambda intake: suggest_with(ruleset, intake), 50_000)
+    with_stamp = rate(suggest, 2_000)
+    return pure, results, with_stamp
 
 
 def medians_ms(calls: dict, runs: int = 600) -> dict[str, float]:
@@ -115,7 +125,7 @@ def main() -> int:
         "flags": ["minor"],
     }
 
-    pure, with_stamp = bench_engine()
+    pure, results, with_stamp = bench_engine()
     url = "/api/v1/referrals/suggestions/"
     medians = medians_ms(
         {
@@ -130,8 +140,12 @@ def main() -> int:
     ratio = api_ms / ping_ms
 
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, one core")
-    print(f"(a) engine, pure evaluation:         {pure:12,.0f} intakes/s")
-    print(f"    suggest() with the version check: {with_stamp:12,.0f} intakes/s")
+    print(f"(a) ranked, explained results: {results:12,.0f} intakes/s")
+    print(f"    matching and ranking alone:  {pure:12,.0f} intakes/s")
+    print(
+        f"    suggest() checking the version stamp each call: {with_stamp:,.0f} intakes/s"
+        " (one database round trip per call)"
+    )
     print(f"(b) POST /api/v1/referrals/suggestions/ median {api_ms:7.3f} ms")
     print(f"    minimal authenticated DRF endpoint median {ping_ms:7.3f} ms")
     print(f"    ratio {ratio:.2f}x")
@@ -139,7 +153,7 @@ def main() -> int:
         f"    with a desk named (one more query, the desk access rule) median {desk_ms:7.3f} ms,"
         f" {desk_ms / ping_ms:.2f}x"
     )
-    met_a, met_b = pure >= INTAKES_TARGET, ratio <= API_RATIO_TARGET
+    met_a, met_b = results >= INTAKES_TARGET, ratio <= API_RATIO_TARGET
     print(f"target (a) >= {INTAKES_TARGET:,}/s: {'met' if met_a else 'MISSED'}")
     print(f"target (b) <= {API_RATIO_TARGET}x: {'met' if met_b else 'MISSED'}")
     return 0 if met_a and met_b else 1

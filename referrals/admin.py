@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Desk
 from catalogue.vocabulary import Category, Flag, Situation, Wish
 from referrals.engine import suggest
 from referrals.forms import TriageForm
@@ -103,12 +104,16 @@ class SuggestionRuleAdmin(admin.ModelAdmin):
     def try_view(self, request):
         """Show the suggestions an intake would get under the current rules."""
         form = TriageForm(request.GET or None)
-        result = suggest(form.to_intake()) if form.is_valid() else None
+        desks = Desk.objects.order_by("kind", "name")
+        desk = desks.filter(slug=request.GET.get("desk") or None).first()
+        result = suggest(form.to_intake(desk=desk)) if form.is_valid() else None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("ルールを試す"),
             "form": form,
             "result": result,
+            "desks": desks,
+            "desk": desk,
         }
         return TemplateResponse(request, "admin/referrals/suggestionrule/try.html", context)

@@ -277,7 +277,11 @@ def guidance_for(intake: Intake) -> list[str]:
 
 def suggest(intake: Intake) -> SuggestionResult:
     """Return the ranked, explained windows for an intake, with the guidance notes."""
-    ruleset = current_ruleset()
+    return suggest_with(current_ruleset(), intake)
+
+
+def suggest_with(ruleset: Ruleset, intake: Intake) -> SuggestionResult:
+    """Return the suggestions of a given ruleset for an intake, without the version check."""
     suggestions = []
     for rank, (service_id, urgency, _weight, reasons) in enumerate(
         evaluate(ruleset, intake), start=1

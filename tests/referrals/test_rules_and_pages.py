@@ -130,6 +130,22 @@ def test_the_admin_try_it_form_shows_the_suggestions(admin_client):
     assert "弁護士" in page and "法テラス" in page
 
 
+def test_the_admin_try_it_form_can_act_for_a_desk(admin_client, school_desk):
+    Service.objects.create(
+        slug="school-room",
+        name="本校の相談室",
+        description="学校の相談室",
+        organization=Service.objects.get(slug="ihaho").organization,
+        scope=Service.Scope.DESK,
+        desk=school_desk,
+        last_verified="2026-11-01",
+    )
+    query = {"situation": "victim", "flags": "school_related"}
+    url = "/admin/referrals/suggestionrule/try/"
+    assert "本校の相談室" not in admin_client.get(url, query).content.decode()
+    assert "本校の相談室" in admin_client.get(url, {**query, "desk": "gifu-hs"}).content.decode()
+
+
 def test_the_admin_refuses_an_invalid_rule_with_a_message(admin_client):
     response = admin_client.post(
         "/admin/referrals/suggestionrule/add/",
