@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -107,6 +108,8 @@ def suggestion_result_data(result) -> dict:
 
 class SuggestionView(APIView):
     """Suggest consultation windows for an intake, ranked and explained."""
+
+    parser_classes = [JSONParser]
 
     @extend_schema(request=IntakeCodesSerializer, responses=SuggestionResultSerializer)
     def post(self, request):

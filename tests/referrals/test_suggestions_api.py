@@ -97,3 +97,10 @@ def test_a_code_list_that_is_not_a_list_is_a_400(api, counsellor):
     response = api(counsellor).post(URL, {"situation": "victim", "flags": "minor"}, format="json")
     assert response.status_code == 400
     assert "flags" in response.json()
+
+
+def test_a_body_that_is_not_json_is_refused_without_an_error_page(api, counsellor):
+    client = api(counsellor)
+    assert client.post(URL, {"situation": "victim"}).status_code == 415
+    response = client.post(URL, "[1, 2]", content_type="application/json")
+    assert response.status_code == 400
