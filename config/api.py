@@ -4,11 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from cases.api import CaseViewSet
 from catalogue.api import ServiceViewSet
 from referrals.api import SuggestionView
 
 router = DefaultRouter()
 router.register("catalogue/services", ServiceViewSet, basename="service")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

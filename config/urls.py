@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalogue/", include("catalogue.urls")),
     path("triage/", include("referrals.urls")),
+    path("cases/", include("cases.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,429 @@
+"""The cases API, and the desk-scoped base viewset every API over desk-owned rows builds on."""
+
+import functools
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from accounts.models import Desk, Membership
+from accounts.selectors import desk_ids_for
+from cases import selectors, services
+from cases.audit import audit_record_many
+from cases.forms import CaseFilterForm
+from cases.guard import PersonalDataError
+from cases.models import FREE_TEXT_MAX_LENGTH, AuditEntry, Case, Note
+from catalogue.vocabulary import (
+    AgeBand,
+    Category,
+    Channel,
+    Consulter,
+    Flag,
+    Platform,
+    Situation,
+    Wish,
+    code_list_validator,
+)
+from referrals.api import SuggestionSerializer, suggestion_result_data
+from referrals.engine import Intake, suggest
+
+
+def as_api_error(error: DjangoValidationError) -> ValidationError:
+    """Turn a service's ValidationError into a 400 naming each field (and ``pii`` kinds)."""
+    if hasattr(error, "error_dict"):
+        data = dict(error.message_dict)
+    else:
+        data = {"non_field_errors": error.messages}
+    if isinstance(error, PersonalDataError):
+        data["pii"] = error.kinds
+    return ValidationError(data)
+
+
+def _scoped_queryset(method):
+    @functools.wraps(method)
+    def get_queryset(self):
+        return self.scope(method(self))
+
+    get_queryset.desk_scoped = True
+    return get_queryset
+
+
+def _scoped_object(method):
+    @functools.wraps(method)
+    def get_object(self):
+        obj = method(self)
+        self.check_desk(obj)
+        return obj
+
+    get_object.desk_scoped = True
+    return get_object
+
+
+class DeskScopedViewSet(viewsets.GenericViewSet):
+    """A viewset whose rows are always cut to the desks of the user asking.
+
+    Subclass it for any API over cases or rows that belong to a case (PostHog-style: access
+    control in one place). Set ``queryset``; the desk is found through the model's ``desk``
+    field, or ``case__desk`` when it has a ``case``, or set ``desk_lookup`` to another path.
+
+    - Whatever a subclass's own ``get_queryset`` returns is filtered again to the user's
+      desks (it is wrapped when the class is created), so overriding it cannot widen access.
+    - Whatever ``get_object`` returns is checked again: another desk's row is a 404.
+    - Unsafe methods on an object need a counsellor membership of its desk: a supervisor who
+      only reads that desk gets 403.
+    """
+
+    desk_lookup: str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own_queryset = cls.__dict__.get("get_queryset")
+        if own_queryset is not None and not getattr(own_queryset, "desk_scoped", False):
+            cls.get_queryset = _scoped_queryset(own_queryset)
+        own_object = cls.__dict__.get("get_object")
+        if own_object is not None and not getattr(own_object, "desk_scoped", False):
+            cls.get_object = _scoped_object(own_object)
+
+    def get_queryset(self):
+        return self.scope(super().get_queryset())
+
+    def get_object(self):
+        obj = super().get_object()
+        self.check_desk(obj)
+        return obj
+
+    def readable_desk_ids(self) -> set[int]:
+        if not hasattr(self, "_readable_desk_ids"):
+            self._readable_desk_ids = desk_ids_for(self.request.user)
+        return self._readable_desk_ids
+
+    def writable_desk_ids(self) -> set[int]:
+        if not hasattr(self, "_writable_desk_ids"):
+            self._writable_desk_ids = desk_ids_for(
+                self.request.user, roles=(Membership.Role.COUNSELLOR,)
+            )
+        return self._writable_desk_ids
+
+    def desk_path(self, model) -> str:
+        if self.desk_lookup:
+            return self.desk_lookup
+        names = {field.name for field in model._meta.get_fields()}
+        if "desk" in names:
+            return "desk"
+        if "case" in names:
+            return "case__desk"
+        raise ImproperlyConfigured(f"{type(self).__name__} needs desk_lookup for {model.__name__}.")
+
+    def scope(self, queryset):
+        path = self.desk_path(queryset.model)
+        return queryset.filter(**{f"{path}_id__in": self.readable_desk_ids()})
+
+    def check_desk(self, obj) -> None:
+        *hops, last = self.desk_path(type(obj)).split("__")
+        target = obj
+        for hop in hops:
+            target = getattr(target, hop)
+        desk_id = getattr(target, f"{last}_id")
+        if desk_id not in self.readable_desk_ids():
+            raise Http404
+        if self.request.method not in SAFE_METHODS and desk_id not in self.writable_desk_ids():
+            raise PermissionDenied(_("このデスクの相談を変更できるのは相談員だけです。"))
+
+
+class CodeListField(serializers.ListField):
+    """A list of distinct codes of one vocabulary; an unknown code is named in the 400."""
+
+    def __init__(self, vocabulary, **kwargs):
+        self.vocabulary = vocabulary
+        kwargs.setdefault("required", False)
+        super().__init__(child=serializers.ChoiceField(choices=vocabulary.choices), **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            code_list_validator(self.vocabulary)(data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return list(data)
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+
+    class Meta:
+        model = Note
+        fields = ["id", "kind", "body", "closure_reason", "assignee", "author", "created_at"]
+        read_only_fields = fields
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    desk = serializers.CharField(source="desk.slug", read_only=True)
+    opened_by = serializers.CharField(source="opened_by.username", read_only=True)
+    assigned_to = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "desk",
+            "situation",
+            "wishes",
+            "categories",
+            "flags",
+            "age_band",
+            "consulter",
+            "channel",
+            "platforms",
+            "summary",
+            "status",
+            "closure_reason",
+            "opened_by",
+            "assigned_to",
+            "created_at",
+            "updated_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    notes = NoteSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "notes"]
+        read_only_fields = fields
+
+
+class CaseCreatedSerializer(CaseSerializer):
+    """The new case with the suggestion engine's windows for it."""
+
+    suggestions = SuggestionSerializer(many=True, read_only=True)
+    guidance = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "suggestions", "guidance"]
+        read_only_fields = fields
+
+
+class CaseCodesSerializer(serializers.Serializer):
+    situation = serializers.ChoiceField(choices=Situation.choices)
+    wishes = CodeListField(Wish)
+    categories = CodeListField(Category)
+    flags = CodeListField(Flag)
+    age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False)
+    consulter = serializers.ChoiceField(choices=Consulter.choices, required=False, allow_blank=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True)
+    platforms = CodeListField(Platform)
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=FREE_TEXT_MAX_LENGTH,
+        help_text=_("個人を特定できる情報を含むと 400（pii に種類）で、何も保存しません。"),
+    )
+
+
+class CaseCreateSerializer(CaseCodesSerializer):
+    desk = serializers.SlugField(
+        required=False,
+        help_text=_("デスクの識別子。相談員として複数のデスクに所属するときは必須。"),
+    )
+    assigned_to = serializers.CharField(
+        required=False, help_text=_("担当者のユーザー名（省略時は自分）")
+    )
+
+    def validate_desk(self, slug):
+        desk = Desk.objects.filter(slug=slug, id__in=self.context["desk_ids"]).first()
+        if desk is None:
+            raise serializers.ValidationError(
+                _("デスク「%(slug)s」に相談員として所属していません。") % {"slug": slug}
+            )
+        return desk
+
+    def validate(self, data):
+        if "desk" not in data:
+            desks = list(Desk.objects.filter(id__in=self.context["desk_ids"]))
+            if len(desks) != 1:
+                raise serializers.ValidationError(
+                    {
+                        "desk": [
+                            _("相談員として所属するデスクがありません。")
+                            if not desks
+                            else _("複数のデスクに所属しています。desk を指定してください。")
+                        ]
+                    }
+                )
+            data["desk"] = desks[0]
+        if "assigned_to" in data:
+            data["assigned_to"] = _assignee(data["desk"].pk, data["assigned_to"])
+        return data
+
+
+def _assignee(desk_id: int, username: str):
+    user = selectors.assignable_counsellors(desk_id).filter(username=username).first()
+    if user is None:
+        raise serializers.ValidationError(
+            {"assigned_to": [_("担当者は同じデスクの相談員から選んでください。")]}
+        )
+    return user
+
+
+class CaseUpdateSerializer(CaseCodesSerializer):
+    assigned_to = serializers.CharField(
+        required=False, help_text=_("新しい担当者のユーザー名（同じデスクの相談員）")
+    )
+    status = serializers.ChoiceField(
+        choices=[Case.Status.OPEN, Case.Status.CLOSED],
+        required=False,
+        help_text=_("closed で終了（closure_reason が必要）、open で再開（reason が必要）"),
+    )
+    closure_reason = serializers.ChoiceField(
+        choices=Case.ClosureReason.choices, required=False, allow_blank=True
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=FREE_TEXT_MAX_LENGTH,
+        help_text=_("再開の理由、または終了のメモ（個人情報は不可）"),
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and data.get("status") in (
+            Case.Status.REFERRED,
+            Case.Status.FOLLOWING_UP,
+        ):
+            raise serializers.ValidationError(
+                {
+                    "status": [
+                        _(
+                            "「案内済み」「フォローアップ中」は、案内やフォローアップを記録すると自動で変わります。"
+                        )
+                    ]
+                }
+            )
+        return super().to_internal_value(data)
+
+    def validate(self, data):
+        if not data:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("変更する項目を指定してください。")]}
+            )
+        if "assigned_to" in data:
+            data["assigned_to"] = _assignee(self.context["case"].desk_id, data["assigned_to"])
+        return data
+
+
+class NoteCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH)
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("status", str, enum=Case.Status.values, description="status code"),
+    OpenApiParameter("category", str, enum=Category.values, description="content category"),
+    OpenApiParameter("from", str, description="YYYY-MM-DD: opened on or after"),
+    OpenApiParameter("to", str, description="YYYY-MM-DD: opened on or before"),
+    OpenApiParameter("mine", bool, description="only cases assigned to me"),
+    OpenApiParameter("desk", str, description="desk slug"),
+]
+
+
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    DeskScopedViewSet,
+):
+    """Anonymised cases of the user's desks: record, list, read, change, add notes."""
+
+    queryset = Case.objects.select_related("desk", "assigned_to", "opened_by")
+    serializer_class = CaseSerializer
+    lookup_field = "reference"
+    lookup_value_regex = r"[A-Za-z0-9_\-]+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action != "list":
+            return super().get_queryset()
+        form = CaseFilterForm(self.request.query_params, user=self.request.user)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        return selectors.case_list(self.request.user, **form.filters())
+
+    def get_object(self):
+        write = self.request.method not in SAFE_METHODS
+        return selectors.case_get_for(self.request.user, self.kwargs["reference"], write=write)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return CaseDetailSerializer
+        return CaseSerializer
+
+    @extend_schema(parameters=LIST_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        audit_record_many(actor=request.user, action=AuditEntry.Action.LIST, cases=page)
+        return self.get_paginated_response(CaseSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        case = Case.objects.prefetch_related("notes__author", "notes__assignee").get(pk=case.pk)
+        return Response(CaseDetailSerializer(case).data)
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseCreatedSerializer})
+    def create(self, request):
+        """Record an intake; answer with its reference and the suggested windows."""
+        desk_ids = desk_ids_for(request.user, roles=(Membership.Role.COUNSELLOR,))
+        incoming = CaseCreateSerializer(data=request.data, context={"desk_ids": desk_ids})
+        incoming.is_valid(raise_exception=True)
+        try:
+            case = services.case_open(opened_by=request.user, **incoming.validated_data)
+        except DjangoValidationError as error:
+            raise as_api_error(error) from None
+        result = suggest(
+            Intake(
+                situation=case.situation,
+                wishes=frozenset(case.wishes),
+                categories=frozenset(case.categories),
+                flags=frozenset(case.flags),
+                desk_id=case.desk_id,
+                desk_kind=case.desk.kind,
+                platforms=frozenset(case.platforms),
+            )
+        )
+        data = {**CaseSerializer(case).data, **suggestion_result_data(result)}
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
+    def partial_update(self, request, reference=None):
+        """Change codes or summary, reassign, close (with a reason) or reopen (with a reason)."""
+        case = self.get_object()
+        incoming = CaseUpdateSerializer(data=request.data, partial=True, context={"case": case})
+        incoming.is_valid(raise_exception=True)
+        try:
+            case = services.case_change(
+                case=case, by=request.user, data=request.data, **incoming.validated_data
+            )
+        except DjangoValidationError as error:
+            raise as_api_error(error) from None
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(methods=["post"], request=NoteCreateSerializer, responses={201: NoteSerializer})
+    @extend_schema(methods=["get"], responses=NoteSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, reference=None):
+        """The case's timeline; POST adds a note, guarded against personal data like summary."""
+        case = self.get_object()
+        if request.method == "GET":
+            return Response(NoteSerializer(selectors.case_timeline(case), many=True).data)
+        incoming = NoteCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            note = services.note_add(case=case, by=request.user, **incoming.validated_data)
+        except DjangoValidationError as error:
+            raise as_api_error(error) from None
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)

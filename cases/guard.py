@@ -1,0 +1,45 @@
+"""The one guard every path that stores free text goes through (services, forms, API, admin).
+
+It names what kind of personal data was found and where, never the text itself, and keeps
+nothing: the caller refuses the write and the text is gone with the request.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from cases import pii
+
+
+class PersonalDataError(ValidationError):
+    """Free text holds personal data; ``kinds`` lists what was found, in order of appearance."""
+
+    def __init__(self, messages: dict[str, list[str]], kinds: list[str]):
+        super().__init__(messages, code="personal_data")
+        self.kinds = kinds
+
+
+def free_text_findings(text: str) -> tuple[list[str], list[str]]:
+    """Return the kinds of personal data in the text and one Japanese message per finding."""
+    if not text or not text.strip():
+        return [], []
+    findings = pii.find_pii(text)
+    kinds = list(dict.fromkeys(finding.kind for finding in findings))
+    return kinds, pii.describe(text, findings)
+
+
+def guard_free_text(**fields: str) -> None:
+    """Refuse free text that holds personal data, naming each field, kind and place."""
+    messages: dict[str, list[str]] = {}
+    kinds: list[str] = []
+    for name, text in fields.items():
+        found, described = free_text_findings(text or "")
+        if found:
+            messages[name] = [
+                *described,
+                _(
+                    "個人を特定できる情報は記録できません。「Aさん」「B子」などに置き換えてください。"
+                ),
+            ]
+            kinds.extend(kind for kind in found if kind not in kinds)
+    if messages:
+        raise PersonalDataError(messages, kinds)

@@ -1,0 +1,248 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Desk
+from catalogue.vocabulary import (
+    AgeBand,
+    Category,
+    Channel,
+    Consulter,
+    Flag,
+    Platform,
+    Situation,
+    Wish,
+    code_list_validator,
+)
+
+# Bounds the PII guard's work per request as well as the stored text.
+FREE_TEXT_MAX_LENGTH = 4000
+CODE_LISTS = {"wishes": Wish, "categories": Category, "flags": Flag, "platforms": Platform}
+
+
+class CaseCounter(models.Model):
+    """The last reference number given at one desk in one year; locked while a case is opened."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "year"], name="one_case_counter_per_desk_year")
+        ]
+
+    def __str__(self):
+        return f"{self.desk_id}/{self.year}: {self.last_number}"
+
+
+class Case(models.Model):
+    """An anonymised intake: what happened and what was wished, never who it happened to."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("受付")
+        REFERRED = "referred", _("案内済み")
+        FOLLOWING_UP = "following_up", _("フォローアップ中")
+        CLOSED = "closed", _("終了")
+
+    class ClosureReason(models.TextChoices):
+        RESOLVED = "resolved", _("解決")
+        PARTLY_RESOLVED = "partly_resolved", _("一部解決")
+        UNRESOLVED = "unresolved", _("未解決")
+        LOST_CONTACT = "lost_contact", _("連絡が取れなくなった")
+        WITHDRAWN = "withdrawn", _("相談者が取り下げた")
+
+    # referred and following_up are reached only through referrals and follow-ups.
+    TRANSITIONS = {
+        Status.OPEN: {Status.REFERRED, Status.FOLLOWING_UP, Status.CLOSED},
+        Status.REFERRED: {Status.FOLLOWING_UP, Status.CLOSED},
+        Status.FOLLOWING_UP: {Status.CLOSED},
+        Status.CLOSED: {Status.OPEN},
+    }
+
+    desk = models.ForeignKey(
+        Desk, on_delete=models.PROTECT, related_name="cases", verbose_name=_("デスク")
+    )
+    reference = models.CharField(_("受付番号"), max_length=80, unique=True, editable=False)
+    situation = models.CharField(_("相談の状況"), max_length=20, choices=Situation.choices)
+    wishes = models.JSONField(
+        _("相談者の希望"), default=list, blank=True, validators=[code_list_validator(Wish)]
+    )
+    categories = models.JSONField(
+        _("内容"), default=list, blank=True, validators=[code_list_validator(Category)]
+    )
+    flags = models.JSONField(
+        _("特に注意すること"), default=list, blank=True, validators=[code_list_validator(Flag)]
+    )
+    age_band = models.CharField(
+        _("年代"), max_length=20, choices=AgeBand.choices, default=AgeBand.UNKNOWN
+    )
+    consulter = models.CharField(_("相談者"), max_length=20, choices=Consulter.choices, blank=True)
+    channel = models.CharField(_("相談方法"), max_length=20, choices=Channel.choices, blank=True)
+    platforms = models.JSONField(
+        _("サービス・SNS"), default=list, blank=True, validators=[code_list_validator(Platform)]
+    )
+    summary = models.TextField(
+        _("概要"),
+        max_length=FREE_TEXT_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "個人を特定できる情報（氏名・住所・電話番号・ID・URLなど）は書かないでください。"
+        ),
+    )
+    status = models.CharField(
+        _("状況"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    closure_reason = models.CharField(
+        _("終了の理由"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("受付者"),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("担当者"),
+    )
+    created_at = models.DateTimeField(_("受付日時"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    closed_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["desk", "created_at"], name="case_desk_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="closed") & ~Q(closure_reason="") & Q(closed_at__isnull=False))
+                | (~Q(status="closed") & Q(closure_reason="") & Q(closed_at__isnull=True)),
+                name="case_closure_reason_iff_closed",
+            ),
+        ]
+        verbose_name = _("相談記録")
+        verbose_name_plural = _("相談記録")
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.reference])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+    def labels(self, field: str) -> list[str]:
+        """Return the Japanese labels of a code list field, in the vocabulary's order."""
+        chosen = set(getattr(self, field))
+        return [label for code, label in CODE_LISTS[field].choices if code in chosen]
+
+
+class Note(models.Model):
+    """One entry of a case's timeline: a counsellor's note or a change of status or hands."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("メモ")
+        CLOSED = "closed", _("終了")
+        REOPENED = "reopened", _("再開")
+        REASSIGNED = "reassigned", _("担当変更")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="notes", verbose_name=_("相談記録")
+    )
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    body = models.TextField(_("内容"), max_length=FREE_TEXT_MAX_LENGTH, blank=True)
+    closure_reason = models.CharField(
+        _("終了の理由"), max_length=20, choices=Case.ClosureReason.choices, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("新しい担当者"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("記録者"),
+    )
+    created_at = models.DateTimeField(_("記録日時"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("経過メモ")
+        verbose_name_plural = _("経過メモ")
+
+    def __str__(self):
+        return f"{self.case_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which case, when and from where; the database refuses to change it."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("閲覧")
+        LIST = "list", _("一覧に表示")
+        CREATE = "create", _("受付")
+        UPDATE = "update", _("内容の変更")
+        NOTE = "note", _("メモの追加")
+        REASSIGN = "reassign", _("担当変更")
+        STATUS = "status", _("状況の変化")
+        CLOSE = "close", _("終了")
+        REOPEN = "reopen", _("再開")
+        EXPORT = "export", _("書き出し")
+
+    class Via(models.TextChoices):
+        WEB = "web", _("画面")
+        API = "api", _("API")
+        ADMIN = "admin", _("管理サイト")
+        SYSTEM = "system", _("システム")
+
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作者"),
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("相談記録"),
+    )
+    desk = models.ForeignKey(
+        Desk, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Field names and codes only: free text is never copied here.
+    detail = models.JSONField(_("詳細"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("接続元IP"), null=True, blank=True)
+    via = models.CharField(_("経路"), max_length=10, choices=Via.choices, default=Via.SYSTEM)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["desk", "at"], name="audit_desk_at")]
+        verbose_name = _("監査記録")
+        verbose_name_plural = _("監査記録")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.case_id}"

@@ -1,0 +1,110 @@
+"""Reads of cases: the one access rule that HTML views, the API and tasks go through.
+
+A user reads the cases of every desk they are a member of (a supervisor's desks are
+memberships too) and changes only those of desks where they are a counsellor. Anything
+else does not exist for them: a 404, never a 403 that would confirm a reference.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User
+from accounts.selectors import desk_ids_for, supervised_desk_ids
+from cases.audit import audit_record
+from cases.models import AuditEntry, Case
+
+
+def cases_for(user: User, *, write: bool = False) -> QuerySet[Case]:
+    """Return the cases the user may read, or with ``write`` those they may change."""
+    roles = (Membership.Role.COUNSELLOR,) if write else None
+    return Case.objects.filter(desk_id__in=desk_ids_for(user, roles=roles))
+
+
+def case_get_for(user: User, reference: str, *, write: bool = False, audit: bool = True) -> Case:
+    """Return the user's case with this reference and record the read in the audit trail.
+
+    Raises Http404 for a case of another desk, and PermissionDenied when ``write`` is asked
+    of a user who may only read it (a supervisor).
+    """
+    case = (
+        cases_for(user)
+        .select_related("desk", "assigned_to", "opened_by")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404(_("相談記録が見つかりません。"))
+    if audit:
+        audit_record(actor=user, action=AuditEntry.Action.VIEW, case=case)
+    if write and not can_change(user, case):
+        raise PermissionDenied(_("このデスクの相談を変更できるのは相談員だけです。"))
+    return case
+
+
+def can_change(user: User, case: Case) -> bool:
+    return case.desk_id in desk_ids_for(user, roles=(Membership.Role.COUNSELLOR,))
+
+
+def with_code(queryset: QuerySet, field: str, code: str) -> QuerySet:
+    """Keep the rows whose JSON code list holds the code."""
+    if connection.features.supports_json_field_contains:
+        return queryset.filter(**{f"{field}__contains": [code]})
+    # SQLite stores the list as JSON text; the quotes keep one code from matching another.
+    return queryset.filter(**{f"{field}__icontains": f'"{code}"'})
+
+
+def case_list(
+    user: User,
+    *,
+    status: str = "",
+    category: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    mine: bool = False,
+    desk_slug: str = "",
+) -> QuerySet[Case]:
+    """Return the user's cases, filtered; newest first."""
+    cases = cases_for(user).select_related("desk", "assigned_to")
+    if status:
+        cases = cases.filter(status=status)
+    if category:
+        cases = with_code(cases, "categories", category)
+    if date_from:
+        cases = cases.filter(created_at__date__gte=date_from)
+    if date_to:
+        cases = cases.filter(created_at__date__lte=date_to)
+    if mine:
+        cases = cases.filter(assigned_to=user)
+    if desk_slug:
+        cases = cases.filter(desk__slug=desk_slug)
+    return cases.order_by("-created_at", "-id")
+
+
+def case_timeline(case: Case):
+    """Return the case's notes and events, oldest first."""
+    return case.notes.select_related("author", "assignee").order_by("created_at", "id")
+
+
+def assignable_counsellors(case_or_desk_id) -> QuerySet[User]:
+    """Return the active counsellors of the case's desk, who may be given the case."""
+    desk_id = getattr(case_or_desk_id, "desk_id", case_or_desk_id)
+    return User.objects.filter(
+        memberships__desk_id=desk_id,
+        memberships__role=Membership.Role.COUNSELLOR,
+        is_active=True,
+    ).order_by("username")
+
+
+def audit_entries_for(user: User, *, reference: str = "") -> QuerySet[AuditEntry]:
+    """Return the audit trail of the desks the user supervises, newest first."""
+    entries = AuditEntry.objects.filter(desk_id__in=supervised_desk_ids(user)).select_related(
+        "actor", "case", "desk"
+    )
+    if reference:
+        entries = entries.filter(case__reference=reference)
+    return entries.order_by("-at", "-id")

@@ -1,0 +1,292 @@
+"""Writes for cases and their notes: each guarded against personal data, audited, atomic."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Desk, Membership, User
+from cases.audit import audit_record
+from cases.guard import guard_free_text
+from cases.models import CODE_LISTS, Case, CaseCounter, Note
+from cases.signals import case_closing
+
+CODE_FIELDS = ("situation", "wishes", "categories", "flags", "age_band", "consulter", "channel")
+EDITABLE_FIELDS = (*CODE_FIELDS, "platforms", "summary")
+
+
+def _counsellor_ids(desk_id: int) -> set[int]:
+    return set(
+        Membership.objects.filter(
+            desk_id=desk_id, role=Membership.Role.COUNSELLOR, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _refuse_unless_counsellor(*, desk_id: int, user: User, field: str = "desk") -> None:
+    """Refuse a write by anyone but a counsellor of the desk (or a site administrator)."""
+    if user.is_superuser:
+        return
+    if user.pk not in _counsellor_ids(desk_id):
+        raise ValidationError(
+            {field: _("このデスクの相談員ではないため、相談を記録・変更できません。")}
+        )
+
+
+def _refuse_closed(case: Case) -> None:
+    if case.is_closed:
+        raise ValidationError(_("終了した相談は変更できません。先に相談を再開してください。"))
+
+
+def _next_reference(*, desk: Desk, year: int) -> str:
+    """Allocate the desk's next number for the year; the counter row is locked until commit."""
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(desk=desk, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{desk.slug.upper()}-{year}-{counter.last_number:04d}"
+
+
+def _sorted_codes(values, field: str) -> list:
+    """Keep a code list in its vocabulary's order; unknown values are left for full_clean."""
+    order = {code: index for index, code in enumerate(CODE_LISTS[field].values)}
+    if not isinstance(values, list | tuple | set | frozenset):
+        return values
+    return sorted(values, key=lambda code: order.get(code, len(order)))
+
+
+@transaction.atomic
+def case_open(
+    *,
+    desk: Desk,
+    opened_by: User,
+    situation: str,
+    wishes=(),
+    categories=(),
+    flags=(),
+    age_band: str = "unknown",
+    consulter: str = "",
+    channel: str = "",
+    platforms=(),
+    summary: str = "",
+    assigned_to: User | None = None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Record a new anonymised intake at a desk and give it the desk's next reference."""
+    guard_free_text(summary=summary)
+    _refuse_unless_counsellor(desk_id=desk.pk, user=opened_by)
+    assigned_to = assigned_to or opened_by
+    if assigned_to.pk not in _counsellor_ids(desk.pk):
+        raise ValidationError({"assigned_to": _("担当者は同じデスクの相談員から選んでください。")})
+    now = now or timezone.now()
+    case = Case(
+        desk=desk,
+        situation=situation,
+        wishes=_sorted_codes(list(wishes), "wishes"),
+        categories=_sorted_codes(list(categories), "categories"),
+        flags=_sorted_codes(list(flags), "flags"),
+        age_band=age_band or "unknown",
+        consulter=consulter or "",
+        channel=channel or "",
+        platforms=_sorted_codes(list(platforms), "platforms"),
+        summary=summary or "",
+        opened_by=opened_by,
+        assigned_to=assigned_to,
+        created_at=now,
+    )
+    case.full_clean(exclude=["reference"])
+    case.reference = _next_reference(desk=desk, year=timezone.localtime(now).year)
+    case.save()
+    audit_record(actor=opened_by, action="create", case=case)
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, by: User, **fields) -> Case:
+    """Change a case's codes or summary; only the names of changed fields are audited."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("この項目は変更できません。") for name in sorted(unknown)})
+    if "summary" in fields:
+        guard_free_text(summary=fields["summary"] or "")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _refuse_unless_counsellor(desk_id=case.desk_id, user=by, field="non_field_errors")
+    _refuse_closed(case)
+    changed = []
+    for name, value in fields.items():
+        if name in {"wishes", "categories", "flags", "platforms"}:
+            value = _sorted_codes(value if value is not None else [], name)
+        elif value is None:
+            value = "unknown" if name == "age_band" else ""
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+            changed.append(name)
+    if not changed:
+        return case
+    case.full_clean()
+    case.save()
+    audit_record(actor=by, action="update", case=case, detail={"fields": changed})
+    return case
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, by: User, assignee: User) -> Case:
+    """Hand the case to another counsellor of the same desk."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _refuse_unless_counsellor(desk_id=case.desk_id, user=by, field="non_field_errors")
+    _refuse_closed(case)
+    if assignee.pk not in _counsellor_ids(case.desk_id):
+        raise ValidationError({"assigned_to": _("担当者は同じデスクの相談員から選んでください。")})
+    if case.assigned_to_id == assignee.pk:
+        return case
+    previous = case.assigned_to
+    case.assigned_to = assignee
+    case.save(update_fields=["assigned_to", "updated_at"])
+    Note.objects.create(case=case, kind=Note.Kind.REASSIGNED, assignee=assignee, author=by)
+    audit_record(
+        actor=by,
+        action="reassign",
+        case=case,
+        detail={"from": previous.username if previous else None, "to": assignee.username},
+    )
+    return case
+
+
+@transaction.atomic
+def note_add(*, case: Case, by: User, body: str) -> Note:
+    """Add a note to the case's timeline."""
+    guard_free_text(body=body)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _refuse_unless_counsellor(desk_id=case.desk_id, user=by, field="non_field_errors")
+    _refuse_closed(case)
+    note = Note(case=case, kind=Note.Kind.NOTE, body=body.strip(), author=by)
+    if not note.body:
+        raise ValidationError({"body": _("メモを入力してください。")})
+    note.full_clean()
+    note.save()
+    audit_record(actor=by, action="note", case=case, detail={"note": note.pk})
+    return note
+
+
+def _move(case: Case, status: str) -> str:
+    if not case.can_move_to(status):
+        raise ValidationError(
+            {
+                "status": _("「%(old)s」から「%(new)s」には変更できません。")
+                % {"old": case.get_status_display(), "new": Case.Status(status).label}
+            }
+        )
+    previous, case.status = case.status, status
+    return previous
+
+
+@transaction.atomic
+def case_close(
+    *, case: Case, by: User, reason: str, note: str = "", data: dict | None = None
+) -> Case:
+    """Close the case with one of the closure reasons and an optional note.
+
+    Receivers of ``cases.signals.case_closing`` run inside this transaction and may refuse
+    by raising ValidationError (e.g. while follow-ups are still open); ``data`` is what the
+    form or API request carried, for their own fields.
+    """
+    guard_free_text(note=note)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _refuse_unless_counsellor(desk_id=case.desk_id, user=by, field="non_field_errors")
+    if reason not in Case.ClosureReason.values:
+        raise ValidationError({"closure_reason": _("終了の理由を選んでください。")})
+    previous = _move(case, Case.Status.CLOSED)
+    case_closing.send(sender=Case, case=case, by=by, data=data or {})
+    case.closure_reason = reason
+    case.closed_at = timezone.now()
+    case.full_clean()
+    case.save()
+    Note.objects.create(
+        case=case, kind=Note.Kind.CLOSED, closure_reason=reason, body=note.strip(), author=by
+    )
+    audit_record(actor=by, action="close", case=case, detail={"from": previous, "reason": reason})
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: User, reason: str) -> Case:
+    """Reopen a closed case; the reason goes on the timeline."""
+    guard_free_text(reason=reason)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("再開する理由を入力してください。")})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _refuse_unless_counsellor(desk_id=case.desk_id, user=by, field="non_field_errors")
+    _move(case, Case.Status.OPEN)
+    case.closure_reason = ""
+    case.closed_at = None
+    case.full_clean()
+    case.save()
+    Note.objects.create(case=case, kind=Note.Kind.REOPENED, body=reason.strip(), author=by)
+    audit_record(actor=by, action="reopen", case=case, detail={"from": "closed"})
+    return case
+
+
+@transaction.atomic
+def case_change(
+    *,
+    case: Case,
+    by: User,
+    status: str | None = None,
+    closure_reason: str = "",
+    reason: str = "",
+    assigned_to: User | None = None,
+    data: dict | None = None,
+    **fields,
+) -> Case:
+    """Apply one request's changes together: reopen, edit, reassign, then close."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if status == case.status:
+        status = None
+    if status not in (None, Case.Status.OPEN, Case.Status.CLOSED):
+        raise ValidationError(
+            {
+                "status": _(
+                    "「案内済み」「フォローアップ中」は、案内やフォローアップを記録すると自動で変わります。"
+                )
+            }
+        )
+    if status == Case.Status.OPEN:
+        if not case.is_closed:
+            _move(case, Case.Status.OPEN)
+        case = case_reopen(case=case, by=by, reason=reason)
+    if fields:
+        case = case_update(case=case, by=by, **fields)
+    if assigned_to is not None:
+        case = case_reassign(case=case, by=by, assignee=assigned_to)
+    if status == Case.Status.CLOSED:
+        case = case_close(case=case, by=by, reason=closure_reason, note=reason, data=data)
+    return case
+
+
+def _advance(*, case: Case, by: User | None, status: str, after: set[str]) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status in after or case.status == status:
+        return case
+    previous = _move(case, status)
+    case.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action="status", case=case, detail={"from": previous, "to": status})
+    return case
+
+
+@transaction.atomic
+def case_mark_referred(*, case: Case, by: User | None = None) -> Case:
+    """Mark the case referred when its first referral is recorded (later ones change nothing).
+
+    For the referrals app; a closed case is refused.
+    """
+    return _advance(case=case, by=by, status=Case.Status.REFERRED, after={Case.Status.FOLLOWING_UP})
+
+
+@transaction.atomic
+def case_mark_following_up(*, case: Case, by: User | None = None) -> Case:
+    """Mark the case as following up when its first follow-up is recorded.
+
+    For the referrals app; a closed case is refused.
+    """
+    return _advance(case=case, by=by, status=Case.Status.FOLLOWING_UP, after=set())

@@ -1,0 +1,302 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.selectors import supervised_desk_ids
+from cases import selectors, services
+from cases.audit import audit_record_many
+from cases.forms import (
+    CaseEditForm,
+    CaseFilterForm,
+    CloseForm,
+    IntakeForm,
+    NoteForm,
+    ReassignForm,
+    ReopenForm,
+    add_service_errors,
+)
+from cases.guard import free_text_findings
+from cases.models import AuditEntry, Case
+from referrals.engine import Intake, suggest
+
+PAGE_SIZE = 50
+FREE_TEXT_FIELDS = ("summary", "body", "reason")
+
+
+def _suggestions_for(case: Case):
+    return suggest(
+        Intake(
+            situation=case.situation,
+            wishes=frozenset(case.wishes),
+            categories=frozenset(case.categories),
+            flags=frozenset(case.flags),
+            desk_id=case.desk_id,
+            desk_kind=case.desk.kind,
+            platforms=frozenset(case.platforms),
+        )
+    )
+
+
+@login_required
+@require_GET
+def case_list(request):
+    form = CaseFilterForm(request.GET, user=request.user)
+    cases = (
+        selectors.case_list(request.user, **form.filters())
+        if form.is_valid()
+        else Case.objects.none()
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record_many(actor=request.user, action=AuditEntry.Action.LIST, cases=page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "cases/_case_results.html" if request.htmx else "cases/case_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def case_export(request):
+    """Download the filtered list as CSV: codes and dates only, never the free text."""
+    form = CaseFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
+    cases = list(selectors.case_list(request.user, **form.filters()))
+    audit_record_many(actor=request.user, action=AuditEntry.Action.EXPORT, cases=cases)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    columns = [
+        "reference",
+        "desk",
+        "status",
+        "closure_reason",
+        "situation",
+        "wishes",
+        "categories",
+        "flags",
+        "age_band",
+        "consulter",
+        "channel",
+        "platforms",
+        "assigned_to",
+        "created_at",
+        "closed_at",
+    ]
+    writer.writerow(columns)
+    for case in cases:
+        writer.writerow(
+            [
+                case.reference,
+                case.desk.slug,
+                case.status,
+                case.closure_reason,
+                case.situation,
+                " ".join(case.wishes),
+                " ".join(case.categories),
+                " ".join(case.flags),
+                case.age_band,
+                case.consulter,
+                case.channel,
+                " ".join(case.platforms),
+                case.assigned_to.username if case.assigned_to else "",
+                timezone.localtime(case.created_at).isoformat(timespec="minutes"),
+                timezone.localtime(case.closed_at).isoformat(timespec="minutes")
+                if case.closed_at
+                else "",
+            ]
+        )
+    return response
+
+
+def _intake_result(form: IntakeForm):
+    """Suggest windows for the triage part of a submitted form, when that part is valid."""
+    data = getattr(form, "cleaned_data", {})
+    if not all(name in data for name in ("situation", "wishes", "categories", "flags")):
+        return None
+    return suggest(form.to_intake(desk=form.desk(), platforms=data.get("platforms", ())))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    """The intake page: triage steps with live suggestions, profile and summary; save records."""
+    form = IntakeForm(request.POST or None, user=request.user)
+    if not form.desks:
+        raise Http404(_("相談員として所属しているデスクがありません。"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(
+                desk=form.desk(), opened_by=request.user, **form.case_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("相談を記録しました（受付番号 %(reference)s）。") % {"reference": case.reference},
+            )
+            return redirect(case)
+    result = _intake_result(form) if form.is_bound else None
+    return render(request, "cases/case_form.html", {"form": form, "result": result})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, reference):
+    case = selectors.case_get_for(request.user, reference, write=True)
+    initial = {name: getattr(case, name) for name in services.EDITABLE_FIELDS}
+    form = CaseEditForm(request.POST or None, initial=initial, user=request.user)
+    form.desks = [case.desk]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(case=case, by=request.user, **form.case_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("相談記録を更新しました。"))
+            return redirect(case)
+    result = _intake_result(form) if form.is_bound else _suggestions_for(case)
+    return render(request, "cases/case_form.html", {"form": form, "case": case, "result": result})
+
+
+def _detail(request, case: Case, status: int = 200, **forms):
+    can_change = selectors.can_change(request.user, case)
+    context = {
+        "case": case,
+        "timeline": selectors.case_timeline(case),
+        "can_change": can_change,
+        "result": _suggestions_for(case),
+        "reference": case.reference,
+    }
+    if can_change:
+        counsellors = selectors.assignable_counsellors(case).exclude(pk=case.assigned_to_id)
+        context.update(
+            note_form=forms.get("note_form") or NoteForm(),
+            reassign_form=forms.get("reassign_form") or ReassignForm(counsellors=counsellors),
+            close_form=forms.get("close_form") or CloseForm(),
+            reopen_form=forms.get("reopen_form") or ReopenForm(),
+        )
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_detail(request, reference):
+    return _detail(request, selectors.case_get_for(request.user, reference))
+
+
+def _act(request, reference, form_class, form_name, action, done, **form_kwargs):
+    """Run one case action from a POSTed form; on refusal show the page with the errors."""
+    case = selectors.case_get_for(request.user, reference, write=True)
+    if callable(form_kwargs.get("counsellors")):
+        form_kwargs["counsellors"] = form_kwargs["counsellors"](case)
+    form = form_class(request.POST, **form_kwargs)
+    if form.is_valid():
+        try:
+            action(case, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(case)
+    case.refresh_from_db()
+    return _detail(request, case, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def case_note_add(request, reference):
+    return _act(
+        request,
+        reference,
+        NoteForm,
+        "note_form",
+        lambda case, data: services.note_add(case=case, by=request.user, body=data["body"]),
+        _("経過メモを追加しました。"),
+    )
+
+
+@login_required
+@require_POST
+def case_reassign(request, reference):
+    return _act(
+        request,
+        reference,
+        ReassignForm,
+        "reassign_form",
+        lambda case, data: services.case_reassign(
+            case=case, by=request.user, assignee=data["assigned_to"]
+        ),
+        _("担当者を変更しました。"),
+        counsellors=selectors.assignable_counsellors,
+    )
+
+
+@login_required
+@require_POST
+def case_close(request, reference):
+    return _act(
+        request,
+        reference,
+        CloseForm,
+        "close_form",
+        lambda case, data: services.case_close(
+            case=case,
+            by=request.user,
+            reason=data["closure_reason"],
+            note=data["reason"],
+            data=request.POST,
+        ),
+        _("相談を終了しました。"),
+    )
+
+
+@login_required
+@require_POST
+def case_reopen(request, reference):
+    return _act(
+        request,
+        reference,
+        ReopenForm,
+        "reopen_form",
+        lambda case, data: services.case_reopen(case=case, by=request.user, reason=data["reason"]),
+        _("相談を再開しました。"),
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def pii_check(request):
+    """Warn as the counsellor types: the same server-side guard, text in the POST body only."""
+    warnings = []
+    for name in FREE_TEXT_FIELDS:
+        if name in request.POST:
+            _kinds, described = free_text_findings(request.POST[name])
+            warnings.extend(described)
+    return render(request, "cases/_pii_warning.html", {"warnings": warnings})
+
+
+@login_required
+@require_GET
+def audit_list(request):
+    """The audit trail of the desks the user supervises."""
+    if not supervised_desk_ids(request.user):
+        raise Http404(_("監査記録を見られるのは管理者（スーパーバイザー）だけです。"))
+    reference = request.GET.get("reference", "").strip()[:80]
+    entries = selectors.audit_entries_for(request.user, reference=reference)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "cases/audit_list.html", {"page": page, "reference_filter": reference})
