@@ -7,14 +7,28 @@ from rest_framework.routers import DefaultRouter
 from cases.api import CaseViewSet
 from catalogue.api import ServiceViewSet
 from referrals.api import SuggestionView
+from referrals.referral_api import (
+    CaseDeletionRequestsView,
+    CaseReferralsView,
+    FollowUpViewSet,
+    ReferralViewSet,
+)
 
 router = DefaultRouter()
 router.register("catalogue/services", ServiceViewSet, basename="service")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("referrals/suggestions/", SuggestionView.as_view(), name="suggestions"),
+    path("cases/<str:reference>/referrals/", CaseReferralsView.as_view(), name="case-referrals"),
+    path(
+        "cases/<str:reference>/deletion-requests/",
+        CaseDeletionRequestsView.as_view(),
+        name="case-deletion-requests",
+    ),
     path("", include(router.urls)),
 ]

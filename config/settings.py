@@ -258,6 +258,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
+        "ReferralOutcomeEnum": "referrals.models.Referral.Outcome",
+        "ReferralMethodEnum": "referrals.models.Referral.Method",
+    },
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://"
@@ -280,7 +285,22 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Reminders (referrals/reminders.py): a sweep every few minutes sends the digests that are due.
+REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5)
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-reminders": {
+        "task": "referrals.tasks.sweep_reminders",
+        "schedule": REMINDER_SWEEP_MINUTES * 60,
+        "options": {"expires": REMINDER_SWEEP_MINUTES * 60},
+    },
+}
+REMINDER_SWEEP_ON_START = env_bool("REMINDER_SWEEP_ON_START", True)
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 100)
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 600)
+REMINDER_MARK_INTERVAL_SECONDS = 1.0
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30)
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 10)
+REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 
 # Catalogue entries not verified for this many days are flagged for review.
 CATALOGUE_REVIEW_AFTER_DAYS = env_int("CATALOGUE_REVIEW_AFTER_DAYS", 180)

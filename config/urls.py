@@ -13,6 +13,7 @@ urlpatterns = [
     path("catalogue/", include("catalogue.urls")),
     path("triage/", include("referrals.urls")),
     path("cases/", include("cases.urls")),
+    path("follow-ups/", include("referrals.referral_urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

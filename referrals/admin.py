@@ -117,3 +117,6 @@ class SuggestionRuleAdmin(admin.ModelAdmin):
             "desk": desk,
         }
         return TemplateResponse(request, "admin/referrals/suggestionrule/try.html", context)
+
+
+from referrals import referral_admin  # noqa: E402,F401  registers the referral and reminder admins

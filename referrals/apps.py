@@ -7,6 +7,9 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("案内とフォローアップ")
 
     def ready(self):
+        from cases.signals import case_closing
         from referrals import signals
+        from referrals.referral_services import refuse_closing_with_open_follow_ups
 
         signals.connect()
+        case_closing.connect(refuse_closing_with_open_follow_ups, dispatch_uid="referrals-open")

@@ -1,0 +1,21 @@
+from django import template
+from django.utils import timezone
+
+from referrals.models import Referral
+from referrals.referral_selectors import case_referrals
+
+register = template.Library()
+
+
+@register.inclusion_tag("referrals/_referral_timeline.html", takes_context=True)
+def referral_timeline(context, case):
+    """Render a case's referrals, follow-ups and deletion requests; the case is already access-checked."""
+    return {
+        **case_referrals(case),
+        "case": case,
+        "today": timezone.localdate(),
+        "csrf_token": context.get("csrf_token"),
+        "statuses": Referral.Status.choices,
+        "outcomes": Referral.Outcome.choices,
+        "closed": case.status == "closed",
+    }

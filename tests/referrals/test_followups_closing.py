@@ -1,0 +1,63 @@
+"""Closing a case: open follow-ups stop it unless the counsellor says why they will not be checked."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases.models import Case
+from cases.services import case_close
+from catalogue.models import Service
+from referrals.models import FollowUp
+from referrals.referral_services import referral_record
+from tests.referrals.followup_factories import CaseFactory
+
+
+@pytest.fixture
+def referred_case(desk, counsellor):
+    case = CaseFactory(desk=desk, assigned_to=counsellor, opened_by=counsellor)
+    referral_record(
+        case=case,
+        service=Service.objects.get(slug="ihaho"),
+        method="info_given",
+        referred_by=counsellor,
+    )
+    return case
+
+
+def test_a_case_with_an_open_follow_up_cannot_be_closed_without_a_reason(referred_case, counsellor):
+    with pytest.raises(ValidationError) as refused:
+        case_close(case=referred_case, by=counsellor, reason="resolved")
+    assert "follow_up_reason" in refused.value.message_dict
+    assert "1件" in refused.value.message_dict["follow_up_reason"][0]
+    referred_case.refresh_from_db()
+    assert referred_case.status != Case.Status.CLOSED
+    assert FollowUp.objects.open().filter(case=referred_case).count() == 1
+
+
+def test_with_a_reason_the_case_closes_and_its_follow_ups_are_closed_too(referred_case, counsellor):
+    case_close(
+        case=referred_case,
+        by=counsellor,
+        reason="lost_contact",
+        data={"follow_up_reason": "lost_contact"},
+    )
+    referred_case.refresh_from_db()
+    assert referred_case.status == Case.Status.CLOSED
+    follow_up = FollowUp.objects.get(case=referred_case)
+    assert not follow_up.is_open
+    assert follow_up.result == FollowUp.Result.CASE_CLOSED
+    assert follow_up.closed_because == "lost_contact"
+    assert follow_up.done_by == counsellor
+
+
+def test_an_unknown_reason_is_refused(referred_case, counsellor):
+    with pytest.raises(ValidationError):
+        case_close(
+            case=referred_case, by=counsellor, reason="resolved", data={"follow_up_reason": "x"}
+        )
+
+
+def test_a_case_whose_follow_ups_are_done_closes_without_a_reason(desk, counsellor):
+    case = CaseFactory(desk=desk, assigned_to=counsellor, opened_by=counsellor)
+    case_close(case=case, by=counsellor, reason="resolved")
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED
