@@ -17,5 +17,6 @@ def referral_timeline(context, case):
         "csrf_token": context.get("csrf_token"),
         "statuses": Referral.Status.choices,
         "outcomes": Referral.Outcome.choices,
-        "closed": case.status == "closed",
+        # A supervisor reads the desk's cases but records nothing (the cases app's can_change).
+        "editable": case.status != "closed" and context.get("can_change", True),
     }

@@ -218,6 +218,16 @@ def test_the_timeline_shows_referrals_follow_ups_and_requests(counsellor, case, 
     assert "案内を記録" in html
 
 
+def test_the_timeline_offers_no_changes_to_a_reader_who_may_not_change_the_case(case, referral):
+    html = Template("{% load referral_tags %}{% referral_timeline case %}").render(
+        Context({"case": case, "can_change": False})
+    )
+    assert "違法・有害情報相談センター" in html
+    assert "案内を記録" not in html
+    assert "結果を記録する" not in html
+    assert "<form" not in html
+
+
 def test_digest_preferences_are_saved(web, counsellor):
     client = web(counsellor)
     response = client.post(
