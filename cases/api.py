@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -153,7 +153,33 @@ class CodeListField(serializers.ListField):
         return list(data)
 
 
+def _inline_enum(choices, description: str):
+    """Describe a code field inline, so its enum never collides with another app's by name."""
+    return extend_schema_field(
+        {"type": "string", "enum": [code for code, _label in choices], "description": description}
+    )
+
+
+# Described without an enum: the referrals API has its own "status" enum, and two enums of
+# one field name would collide in the schema's component names.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^({'|'.join(Case.Status.values)})$",
+        "description": "open → referred → following_up → closed",
+    }
+)
+class CaseStatusField(serializers.ChoiceField):
+    pass
+
+
+@_inline_enum(Note.Kind.choices, "note, closed, reopened, reassigned")
+class NoteKindField(serializers.ChoiceField):
+    pass
+
+
 class NoteSerializer(serializers.ModelSerializer):
+    kind = NoteKindField(choices=Note.Kind.choices, read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
     assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
 
@@ -165,6 +191,11 @@ class NoteSerializer(serializers.ModelSerializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     desk = serializers.CharField(source="desk.slug", read_only=True)
+    status = CaseStatusField(choices=Case.Status.choices, read_only=True)
+    wishes = CodeListField(Wish, read_only=True)
+    categories = CodeListField(Category, read_only=True)
+    flags = CodeListField(Flag, read_only=True)
+    platforms = CodeListField(Platform, read_only=True)
     opened_by = serializers.CharField(source="opened_by.username", read_only=True)
     assigned_to = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
 
@@ -278,7 +309,7 @@ class CaseUpdateSerializer(CaseCodesSerializer):
     assigned_to = serializers.CharField(
         required=False, help_text=_("新しい担当者のユーザー名（同じデスクの相談員）")
     )
-    status = serializers.ChoiceField(
+    status = CaseStatusField(
         choices=[Case.Status.OPEN, Case.Status.CLOSED],
         required=False,
         help_text=_("closed で終了（closure_reason が必要）、open で再開（reason が必要）"),

@@ -118,6 +118,8 @@ class IntakeForm(TriageForm):
             self.fields["desk"].initial = self.desks[0].slug
 
     def desk(self):
+        if "desk" not in self.fields:
+            return self.desks[0] if self.desks else None
         slug = self.cleaned_data.get("desk") if hasattr(self, "cleaned_data") else None
         slug = slug or self.data.get("desk") or self.fields["desk"].initial
         return next((desk for desk in self.desks if desk.slug == slug), None)
@@ -143,9 +145,10 @@ class IntakeForm(TriageForm):
 class CaseEditForm(IntakeForm):
     """The intake's codes and summary, for correcting a case after it was recorded."""
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, desk, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         del self.fields["desk"]
+        self.desks = [desk]
 
 
 class NoteForm(forms.Form):

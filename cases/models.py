@@ -148,6 +148,22 @@ class Case(models.Model):
         chosen = set(getattr(self, field))
         return [label for code, label in CODE_LISTS[field].choices if code in chosen]
 
+    @property
+    def wish_labels(self) -> list[str]:
+        return self.labels("wishes")
+
+    @property
+    def category_labels(self) -> list[str]:
+        return self.labels("categories")
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return self.labels("flags")
+
+    @property
+    def platform_labels(self) -> list[str]:
+        return self.labels("platforms")
+
 
 class Note(models.Model):
     """One entry of a case's timeline: a counsellor's note or a change of status or hands."""

@@ -158,8 +158,7 @@ def case_new(request):
 def case_edit(request, reference):
     case = selectors.case_get_for(request.user, reference, write=True)
     initial = {name: getattr(case, name) for name in services.EDITABLE_FIELDS}
-    form = CaseEditForm(request.POST or None, initial=initial, user=request.user)
-    form.desks = [case.desk]
+    form = CaseEditForm(request.POST or None, initial=initial, user=request.user, desk=case.desk)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_update(case=case, by=request.user, **form.case_fields())

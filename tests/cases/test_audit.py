@@ -1,0 +1,129 @@
+import pytest
+from django.db import DatabaseError, transaction
+
+from cases import services
+from cases.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+SECRET_SUMMARY = "Aさんが掲示板で『最低な人』と書かれた件。"
+
+
+@pytest.fixture
+def entry(case):
+    return AuditEntry.objects.get(action="create", case=case)
+
+
+def test_the_database_refuses_to_update_an_entry(entry):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(action="view")
+    entry.refresh_from_db()
+    assert entry.action == "create"
+
+
+def test_the_database_refuses_to_save_changes_to_an_entry(entry, outsider):
+    entry.actor = outsider
+    with pytest.raises(DatabaseError), transaction.atomic():
+        entry.save()
+    entry.refresh_from_db()
+    assert entry.actor.username == "owner"
+
+
+def test_the_database_refuses_to_delete_entries(entry):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.all().delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        entry.delete()
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_database_refuses_raw_sql_too(entry):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM cases_auditentry")
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_it_records_who_what_when_and_from_where(web, counsellor, case):
+    client = web(counsellor)
+    client.get(case.get_absolute_url(), REMOTE_ADDR="192.0.2.10")
+    entry = AuditEntry.objects.filter(action="view").get()
+    assert (entry.actor, entry.case, entry.desk_id) == (counsellor, case, case.desk_id)
+    assert (entry.ip, entry.via) == ("192.0.2.10", "web")
+    assert entry.at is not None
+
+
+def test_it_records_api_reads_as_api(api, counsellor, case):
+    api(counsellor).get(f"/api/v1/cases/{case.reference}/", REMOTE_ADDR="2001:db8::1")
+    entry = AuditEntry.objects.filter(action="view").get()
+    assert (entry.ip, entry.via) == ("2001:db8::1", "api")
+
+
+def test_it_records_each_case_shown_on_a_list(web, api, counsellor, open_case):
+    cases = [open_case(), open_case()]
+    web(counsellor).get("/cases/")
+    api(counsellor).get("/api/v1/cases/")
+    listed = AuditEntry.objects.filter(action="list")
+    assert sorted(listed.values_list("case_id", flat=True)) == sorted([c.pk for c in cases] * 2)
+    assert set(listed.values_list("via", flat=True)) == {"web", "api"}
+
+
+def test_it_records_changes_and_exports(web, counsellor, deskmate, case):
+    client = web(counsellor)
+    client.post(f"/cases/{case.reference}/notes/", {"body": "Aさんから続報。"})
+    client.post(f"/cases/{case.reference}/reassign/", {"assigned_to": deskmate.username})
+    client.get("/cases/export.csv")
+    client.post(f"/cases/{case.reference}/close/", {"closure_reason": "resolved"})
+    actions = list(
+        AuditEntry.objects.filter(case=case).exclude(action="view").values_list("action", flat=True)
+    )
+    assert sorted(actions) == sorted(["create", "note", "reassign", "export", "close"])
+    reassign = AuditEntry.objects.get(action="reassign")
+    assert reassign.detail == {"from": "owner", "to": "deskmate"}
+
+
+def test_free_text_never_reaches_the_trail(web, api, counsellor, open_case):
+    case = open_case(summary=SECRET_SUMMARY)
+    services.note_add(case=case, by=counsellor, body="続報：最低な人と再投稿")
+    services.case_update(case=case, by=counsellor, summary="訂正：最低な人と書かれた")
+    services.case_close(case=case, by=counsellor, reason="resolved", note="最低な人の件、完了")
+    services.case_reopen(case=case, by=counsellor, reason="最低な人が再投稿")
+    web(counsellor).get(case.get_absolute_url())
+    api(counsellor).get(f"/api/v1/cases/{case.reference}/")
+    for entry in AuditEntry.objects.all():
+        assert "最低" not in str(entry.detail)
+        assert "最低" not in str(entry.__dict__)
+
+
+def test_a_supervisor_reads_the_trail_of_their_desks_only(web, supervisor, case, outsider):
+    from cases.models import Case
+
+    other = services.case_open(
+        desk=outsider.memberships.get().desk, opened_by=outsider, situation="worries"
+    )
+    response = web(supervisor).get("/cases/audit/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert case.reference in page
+    assert other.reference not in page
+    assert Case.objects.count() == 2
+
+
+def test_a_supervisor_filters_the_trail_by_reference(web, supervisor, open_case):
+    first, second = open_case(), open_case()
+    page = web(supervisor).get(f"/cases/audit/?reference={first.reference}").content.decode()
+    assert first.reference in page
+    assert second.reference not in page
+
+
+def test_counsellors_do_not_see_the_trail(web, counsellor, case):
+    assert web(counsellor).get("/cases/audit/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_whole_database_wipe_still_empties_the_trail(desk, counsellor):
+    """The flush after this test (as TRUNCATE on PostgreSQL) must pass the triggers."""
+    services.case_open(desk=desk, opened_by=counsellor, situation="worries")
+    assert AuditEntry.objects.count() == 1
