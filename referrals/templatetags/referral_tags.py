@@ -1,8 +1,8 @@
 from django import template
 from django.utils import timezone
 
-from referrals.models import Referral
-from referrals.referral_selectors import case_referrals
+from referrals.models import FollowUp, Referral
+from referrals.referral_selectors import case_referrals, open_follow_up_count
 
 register = template.Library()
 
@@ -19,4 +19,15 @@ def referral_timeline(context, case):
         "outcomes": Referral.Outcome.choices,
         # A supervisor reads the desk's cases but records nothing (the cases app's can_change).
         "editable": case.status != "closed" and context.get("can_change", True),
+    }
+
+
+@register.inclusion_tag("referrals/_close_follow_ups.html", takes_context=True)
+def close_follow_ups_field(context, case):
+    """Render, inside the case's close form, the reason not to check its open follow-ups."""
+    request = context.get("request")
+    return {
+        "open_count": open_follow_up_count(case),
+        "reasons": FollowUp.CloseReason.choices,
+        "chosen": request.POST.get("follow_up_reason", "") if request is not None else "",
     }

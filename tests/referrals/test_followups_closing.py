@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
 
 from cases.models import Case
 from cases.services import case_close
@@ -61,3 +62,39 @@ def test_a_case_whose_follow_ups_are_done_closes_without_a_reason(desk, counsell
     case_close(case=case, by=counsellor, reason="resolved")
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
+
+
+def render_close_field(case, **context):
+    return Template("{% load referral_tags %}{% close_follow_ups_field case %}").render(
+        Context({"case": case, **context})
+    )
+
+
+def test_the_close_form_asks_why_when_follow_ups_are_open(referred_case):
+    html = render_close_field(referred_case)
+    assert "未完了のフォローアップが1件あります" in html
+    assert 'name="follow_up_reason"' in html
+    assert "相談者と連絡が取れない" in html
+
+
+def test_the_close_form_asks_nothing_when_no_follow_up_is_open(desk, counsellor):
+    case = CaseFactory(desk=desk, assigned_to=counsellor, opened_by=counsellor)
+    assert render_close_field(case).strip() == ""
+
+
+def test_the_case_api_refuses_closing_with_open_follow_ups_naming_the_field(
+    api, referred_case, counsellor
+):
+    url = f"/api/v1/cases/{referred_case.reference}/"
+    client = api(counsellor)
+    refused = client.patch(url, {"status": "closed", "closure_reason": "resolved"}, format="json")
+    assert refused.status_code == 400
+    assert "follow_up_reason" in refused.json()
+    closed = client.patch(
+        url,
+        {"status": "closed", "closure_reason": "resolved", "follow_up_reason": "no_longer_needed"},
+        format="json",
+    )
+    assert closed.status_code == 200, closed.json()
+    assert closed.json()["status"] == "closed"
+    assert not FollowUp.objects.open().filter(case=referred_case).exists()
