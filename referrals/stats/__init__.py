@@ -1,0 +1,1 @@
+"""Supervisor statistics: suppressed counts for dashboards, the API, exports and digests."""
