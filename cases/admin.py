@@ -80,9 +80,6 @@ class CaseAdmin(admin.ModelAdmin):
         # The service writes and audits; the admin must not save the form's instance itself.
         services.case_update(case=original, by=request.user, **fields)
 
-    def save_related(self, request, form, formsets, change):
-        """Notes are read-only here."""
-
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):

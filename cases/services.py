@@ -154,13 +154,19 @@ def case_reassign(*, case: Case, by: User, assignee: User) -> Case:
 
 
 @transaction.atomic
-def note_add(*, case: Case, by: User, body: str) -> Note:
+def note_add(*, case: Case, by: User, body: str, now: datetime.datetime | None = None) -> Note:
     """Add a note to the case's timeline."""
     guard_free_text(body=body)
     case = Case.objects.select_for_update().get(pk=case.pk)
     _refuse_unless_counsellor(desk_id=case.desk_id, user=by, field="non_field_errors")
     _refuse_closed(case)
-    note = Note(case=case, kind=Note.Kind.NOTE, body=body.strip(), author=by)
+    note = Note(
+        case=case,
+        kind=Note.Kind.NOTE,
+        body=body.strip(),
+        author=by,
+        created_at=now or timezone.now(),
+    )
     if not note.body:
         raise ValidationError({"body": _("メモを入力してください。")})
     note.full_clean()
@@ -183,7 +189,13 @@ def _move(case: Case, status: str) -> str:
 
 @transaction.atomic
 def case_close(
-    *, case: Case, by: User, reason: str, note: str = "", data: dict | None = None
+    *,
+    case: Case,
+    by: User,
+    reason: str,
+    note: str = "",
+    data: dict | None = None,
+    now: datetime.datetime | None = None,
 ) -> Case:
     """Close the case with one of the closure reasons and an optional note.
 
@@ -199,11 +211,16 @@ def case_close(
     previous = _move(case, Case.Status.CLOSED)
     case_closing.send(sender=Case, case=case, by=by, data=data or {})
     case.closure_reason = reason
-    case.closed_at = timezone.now()
+    case.closed_at = now or timezone.now()
     case.full_clean()
     case.save()
     Note.objects.create(
-        case=case, kind=Note.Kind.CLOSED, closure_reason=reason, body=note.strip(), author=by
+        case=case,
+        kind=Note.Kind.CLOSED,
+        closure_reason=reason,
+        body=note.strip(),
+        author=by,
+        created_at=case.closed_at,
     )
     audit_record(actor=by, action="close", case=case, detail={"from": previous, "reason": reason})
     return case

@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 DEMO_LOADERS = [
     "accounts.demo.load",
     "catalogue.demo.load",
+    "cases.demo.load",
 ]
 
 
