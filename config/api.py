@@ -13,6 +13,7 @@ from referrals.referral_api import (
     FollowUpViewSet,
     ReferralViewSet,
 )
+from referrals.stats_api import ReferralStatsFileView, ReferralStatsView
 
 router = DefaultRouter()
 router.register("catalogue/services", ServiceViewSet, basename="service")
@@ -30,5 +31,8 @@ urlpatterns = [
         CaseDeletionRequestsView.as_view(),
         name="case-deletion-requests",
     ),
+    path("stats/referrals/", ReferralStatsView.as_view(), name="stats-referrals"),
+    path("stats/referrals.csv", ReferralStatsFileView.as_view(fmt="csv"), name="stats-csv"),
+    path("stats/referrals.xlsx", ReferralStatsFileView.as_view(fmt="xlsx"), name="stats-xlsx"),
     path("", include(router.urls)),
 ]

@@ -526,3 +526,71 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.period:%Y-%m-%d}"
+
+
+# --- Statistics rollups (kept up to date on write by referrals/stats/rollups.py) ---------------
+
+
+class ReferralRollup(models.Model):
+    """How many referrals a desk made in one month, to one window, with one outcome."""
+
+    desk = models.ForeignKey("accounts.Desk", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("月"))
+    service = models.ForeignKey("catalogue.Service", on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("結果"), max_length=20, blank=True)
+    count = models.PositiveIntegerField(_("件数"))
+
+    class Meta:
+        verbose_name = _("案内の月次集計")
+        verbose_name_plural = _("案内の月次集計")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "month", "service", "outcome"], name="referral_rollup_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.desk_id} {self.month:%Y-%m} {self.service_id} {self.outcome}: {self.count}"
+
+
+class ReferralCategoryRollup(models.Model):
+    """The same counts split by the case's categories: a case with several counts in each."""
+
+    desk = models.ForeignKey("accounts.Desk", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("月"))
+    service = models.ForeignKey("catalogue.Service", on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("結果"), max_length=20, blank=True)
+    category = models.CharField(_("内容"), max_length=30, blank=True)
+    count = models.PositiveIntegerField(_("件数"))
+
+    class Meta:
+        verbose_name = _("内容別の案内の月次集計")
+        verbose_name_plural = _("内容別の案内の月次集計")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "month", "category", "service", "outcome"],
+                name="referral_category_rollup_cell",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.desk_id} {self.month:%Y-%m} {self.category}: {self.count}"
+
+
+class FirstFollowUpRollup(models.Model):
+    """How many of a month's intakes had their first follow-up after so many days."""
+
+    desk = models.ForeignKey("accounts.Desk", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("受付の月"))
+    days = models.PositiveSmallIntegerField(_("日数"))
+    count = models.PositiveIntegerField(_("件数"))
+
+    class Meta:
+        verbose_name = _("初回フォローアップまでの日数の集計")
+        verbose_name_plural = _("初回フォローアップまでの日数の集計")
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "month", "days"], name="first_followup_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.desk_id} {self.month:%Y-%m} {self.days}d: {self.count}"

@@ -128,4 +128,6 @@ def _categories(value, errors) -> frozenset[str]:
         errors["category"] = [
             _("内容の分類「%(codes)s」はありません。") % {"codes": "、".join(unknown)}
         ]
-    return frozenset(wanted) - set(unknown)
+    elif len(wanted) > 1:
+        errors["category"] = [_("内容の分類は1つだけ指定できます。")]
+    return frozenset(wanted[:1]) - set(unknown)

@@ -1,0 +1,160 @@
+"""Keep the statistics rollups equal to the base tables: recomputed per desk and month on write.
+
+Every save or delete of a referral, a follow-up or a case's categories recomputes the one or
+two (desk, month) buckets it touches, inside the same transaction as the write, so the
+rollups never lag. Bulk loads (bench_seed) skip the signals and call `rollups_rebuild`.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.signals import post_delete, post_init, post_save
+from django.utils import timezone
+
+from cases.models import Case
+from referrals.models import (
+    FirstFollowUpRollup,
+    FollowUp,
+    Referral,
+    ReferralCategoryRollup,
+    ReferralRollup,
+)
+
+NO_CATEGORY = ""
+MAX_DAYS = 366
+
+
+def month_of(moment: datetime.datetime) -> datetime.date:
+    """Return the first day of the local month of an aware datetime."""
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return the local start of the month and of the next one, as aware datetimes."""
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(month, datetime.time.min, tzinfo=zone),
+        datetime.datetime.combine(following, datetime.time.min, tzinfo=zone),
+    )
+
+
+@transaction.atomic
+def referral_bucket_refresh(*, desk_id: int, month: datetime.date) -> None:
+    """Recompute the referral counts of one desk in one month from the referrals."""
+    start, end = month_bounds(month)
+    referrals = Referral.objects.filter(
+        case__desk_id=desk_id, created_at__gte=start, created_at__lt=end
+    )
+    plain: Counter = Counter()
+    split: Counter = Counter()
+    for service_id, outcome, categories in referrals.values_list(
+        "service_id", "outcome", "case__categories"
+    ):
+        plain[(service_id, outcome)] += 1
+        for category in set(categories or ()) or {NO_CATEGORY}:
+            split[(service_id, outcome, category)] += 1
+    ReferralRollup.objects.filter(desk_id=desk_id, month=month).delete()
+    ReferralCategoryRollup.objects.filter(desk_id=desk_id, month=month).delete()
+    ReferralRollup.objects.bulk_create(
+        ReferralRollup(desk_id=desk_id, month=month, service_id=s, outcome=o, count=n)
+        for (s, o), n in plain.items()
+    )
+    ReferralCategoryRollup.objects.bulk_create(
+        ReferralCategoryRollup(
+            desk_id=desk_id, month=month, service_id=s, outcome=o, category=c, count=n
+        )
+        for (s, o, c), n in split.items()
+    )
+
+
+def first_follow_up_days(cases) -> Counter:
+    """Count the given cases by whole days from intake to their first real follow-up."""
+    done = Q(follow_ups__done_at__isnull=False) & ~Q(follow_ups__result__in=FollowUp.SYSTEM_RESULTS)
+    rows = (
+        cases.annotate(first=Min("follow_ups__done_at", filter=done))
+        .filter(first__isnull=False)
+        .values_list("created_at", "first")
+    )
+    days: Counter = Counter()
+    for opened, first in rows:
+        span = (timezone.localdate(first) - timezone.localdate(opened)).days
+        days[min(max(span, 0), MAX_DAYS)] += 1
+    return days
+
+
+@transaction.atomic
+def follow_up_bucket_refresh(*, desk_id: int, month: datetime.date) -> None:
+    """Recompute the days-to-first-follow-up histogram of one desk's intakes in one month."""
+    start, end = month_bounds(month)
+    cases = Case.objects.filter(desk_id=desk_id, created_at__gte=start, created_at__lt=end)
+    days = first_follow_up_days(cases)
+    FirstFollowUpRollup.objects.filter(desk_id=desk_id, month=month).delete()
+    FirstFollowUpRollup.objects.bulk_create(
+        FirstFollowUpRollup(desk_id=desk_id, month=month, days=d, count=n) for d, n in days.items()
+    )
+
+
+def rollups_rebuild(*, buckets: Iterable[tuple[int, datetime.date]] | None = None) -> int:
+    """Recompute every bucket (or the given ones); return how many were recomputed."""
+    if buckets is None:
+        found = set()
+        for desk_id, created_at in Case.objects.values_list("desk_id", "created_at").iterator(
+            chunk_size=20000
+        ):
+            found.add((desk_id, month_of(created_at)))
+        for desk_id, created_at in Referral.objects.values_list(
+            "case__desk_id", "created_at"
+        ).iterator(chunk_size=20000):
+            found.add((desk_id, month_of(created_at)))
+        found |= set(ReferralRollup.objects.values_list("desk_id", "month").distinct())
+        found |= set(FirstFollowUpRollup.objects.values_list("desk_id", "month").distinct())
+        buckets = found
+    buckets = sorted(set(buckets))
+    for desk_id, month in buckets:
+        referral_bucket_refresh(desk_id=desk_id, month=month)
+        follow_up_bucket_refresh(desk_id=desk_id, month=month)
+    return len(buckets)
+
+
+def _referral_saved(sender, instance: Referral, **kwargs) -> None:
+    desk_id = Case.objects.filter(id=instance.case_id).values_list("desk_id", flat=True).first()
+    if desk_id is not None:
+        referral_bucket_refresh(desk_id=desk_id, month=month_of(instance.created_at))
+
+
+def _follow_up_saved(sender, instance: FollowUp, **kwargs) -> None:
+    case = Case.objects.filter(id=instance.case_id).values("desk_id", "created_at").first()
+    if case is not None:
+        follow_up_bucket_refresh(desk_id=case["desk_id"], month=month_of(case["created_at"]))
+
+
+def _case_loaded(sender, instance: Case, **kwargs) -> None:
+    instance._stats_seen = (instance.desk_id, tuple(sorted(instance.categories or ())))
+
+
+def _case_saved(sender, instance: Case, created: bool = False, **kwargs) -> None:
+    now = (instance.desk_id, tuple(sorted(instance.categories or ())))
+    before = getattr(instance, "_stats_seen", None)
+    instance._stats_seen = now
+    if created or before == now:
+        return
+    months = {month_of(at) for at in instance.referrals.values_list("created_at", flat=True)}
+    desks = {now[0]} | ({before[0]} if before else set())
+    for desk_id in desks:
+        for month in months:
+            referral_bucket_refresh(desk_id=desk_id, month=month)
+        follow_up_bucket_refresh(desk_id=desk_id, month=month_of(instance.created_at))
+
+
+def connect() -> None:
+    """Recompute the touched buckets whenever referrals, follow-ups or case categories change."""
+    post_save.connect(_referral_saved, sender=Referral, dispatch_uid="stats-referral-save")
+    post_delete.connect(_referral_saved, sender=Referral, dispatch_uid="stats-referral-del")
+    post_save.connect(_follow_up_saved, sender=FollowUp, dispatch_uid="stats-followup-save")
+    post_delete.connect(_follow_up_saved, sender=FollowUp, dispatch_uid="stats-followup-del")
+    post_init.connect(_case_loaded, sender=Case, dispatch_uid="stats-case-init")
+    post_save.connect(_case_saved, sender=Case, dispatch_uid="stats-case-save")
