@@ -14,6 +14,7 @@ urlpatterns = [
     path("triage/", include("referrals.urls")),
     path("cases/", include("cases.urls")),
     path("follow-ups/", include("referrals.referral_urls")),
+    path("stats/", include("referrals.stats_urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

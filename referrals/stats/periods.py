@@ -2,7 +2,9 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 FISCAL_RE = re.compile(r"^(\d{4})$")
@@ -69,6 +71,14 @@ class Period:
         """Return the first day after the period (exclusive bound)."""
         return self.last.shifted(1).first_day
 
+    @property
+    def start_datetime(self):
+        return _local_midnight(self.start)
+
+    @property
+    def end_datetime(self):
+        return _local_midnight(self.end)
+
     @classmethod
     def fiscal_year(cls, year: int) -> "Period":
         return cls(Month(year, 4), Month(year + 1, 3))
@@ -78,6 +88,10 @@ class Period:
         """Return the `count` completed months before the month of `today`."""
         last = Month.of(today).shifted(-1)
         return cls(last.shifted(1 - count), last)
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def parse_month(text: str, *, end: bool = False) -> Month:

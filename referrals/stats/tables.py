@@ -20,6 +20,7 @@ from referrals.models import (
     ReferralCategoryRollup,
     ReferralRollup,
 )
+from referrals.stats.national import NATIONAL_HEADINGS
 from referrals.stats.params import StatsQuery
 from referrals.stats.suppression import Level, levels_of, marginals, suppress
 
@@ -151,6 +152,9 @@ def labels_for(dims: tuple[str, ...], keys: list[tuple]) -> dict[str, dict]:
         elif d == "outcome":
             names = dict(Referral.Outcome.choices)
             out[d] = {v: (v, names.get(v, _("終了していない"))) for v in values[d]}
+        elif d == "heading":
+            names = {key: str(label) for key, label, _codes in NATIONAL_HEADINGS}
+            out[d] = {v: (v, names.get(v, v)) for v in values[d]}
         else:
             out[d] = {v: (v, v) for v in values[d]}
     return out
@@ -163,6 +167,7 @@ def dimension_title(dim: str) -> str:
         "desk": _("デスク"),
         "month": _("月"),
         "outcome": _("結果"),
+        "heading": _("全国集計の見出し"),
     }[dim]
 
 

@@ -1,0 +1,11 @@
+from django import template
+
+from accounts.selectors import supervised_desk_ids
+
+register = template.Library()
+
+
+@register.filter
+def supervises_any(user) -> bool:
+    """Tell whether the user supervises a desk, so may see the statistics."""
+    return bool(supervised_desk_ids(user))
