@@ -167,7 +167,7 @@ class CloseForm(forms.Form):
         choices=[("", "—"), *Case.ClosureReason.choices],
         error_messages={"required": _("終了の理由を選んでください。")},
     )
-    reason = forms.CharField(
+    note = forms.CharField(
         label=_("メモ（任意）"),
         required=False,
         max_length=FREE_TEXT_MAX_LENGTH,

@@ -257,6 +257,8 @@ def case_change(
     **fields,
 ) -> Case:
     """Apply one request's changes together: reopen, edit, reassign, then close."""
+    # Both texts at once, so one refusal names every field that holds personal data.
+    guard_free_text(summary=fields.get("summary") or "", reason=reason or "")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if status == case.status:
         status = None

@@ -29,7 +29,7 @@ from cases.models import AuditEntry, Case
 from referrals.engine import Intake, suggest
 
 PAGE_SIZE = 50
-FREE_TEXT_FIELDS = ("summary", "body", "reason")
+FREE_TEXT_FIELDS = ("summary", "body", "reason", "note")
 
 
 def _suggestions_for(case: Case):
@@ -256,7 +256,7 @@ def case_close(request, reference):
             case=case,
             by=request.user,
             reason=data["closure_reason"],
-            note=data["reason"],
+            note=data["note"],
             data=request.POST,
         ),
         _("相談を終了しました。"),

@@ -276,3 +276,21 @@ def test_the_openapi_schema_documents_the_cases_api_without_warnings(tmp_path):
     ):
         assert path in schema
     assert "CaseCreated" in schema
+
+
+def test_one_refusal_names_every_field_with_personal_data(api, case, counsellor):
+    response = api(counsellor).patch(
+        f"{URL}{case.reference}/",
+        {
+            "summary": "本人 090-1234-5678",
+            "status": "closed",
+            "closure_reason": "resolved",
+            "reason": "https://x.com/someone を確認",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"summary", "reason", "pii"}
+    assert response.json()["pii"] == ["phone", "url"]
+    case.refresh_from_db()
+    assert case.status == "open"

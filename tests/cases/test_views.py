@@ -205,3 +205,15 @@ def test_the_nav_and_home_link_to_cases(web, counsellor):
     page = web(counsellor).get("/").content.decode()
     assert 'href="/cases/"' in page
     assert 'href="/cases/new/"' in page
+
+
+def test_the_closing_note_is_guarded_on_the_page(web, case, counsellor):
+    response = web(counsellor).post(
+        f"/cases/{case.reference}/close/", {"closure_reason": "resolved", "note": "〒500-8701"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    warning = page.split('id="close-pii"', 1)[1].split("</div>", 2)[:2]
+    assert "郵便番号らしき記述があります" in "".join(warning)
+    case.refresh_from_db()
+    assert case.status == "open"
