@@ -203,6 +203,11 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     seed(reseed=args.reseed)
+    from django.db import connection
+
+    # Fresh bulk inserts have no planner statistics yet; autovacuum would gather them soon.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
     context = multiprocessing.get_context("spawn")
     counter, ready = context.Value("i", 0), context.Event()

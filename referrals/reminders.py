@@ -28,7 +28,8 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from referrals.emails import build_email
@@ -181,14 +182,36 @@ def _enqueue(task, ids: list[int], token: str) -> None:
         logger.exception("could not queue %d digests; the next sweep leases them again", len(ids))
 
 
-def _item(follow_up: dict, today: datetime.date) -> dict:
+def _due_text(due_on: datetime.date, today: datetime.date) -> str:
+    """Return how a due date reads in a digest; cached, as a batch shares a few hundred dates."""
+    key = (due_on, today, translation.get_language())
+    text = _DUE_TEXTS.get(key)
+    if text is None:
+        if due_on < today:
+            text = _("%(due)s（%(days)d日超過）") % {
+                "due": dateformat.format(due_on, "n月j日"),
+                "days": (today - due_on).days,
+            }
+        else:
+            text = dateformat.format(due_on, "n月j日（D）")
+        if len(_DUE_TEXTS) > 10_000:
+            _DUE_TEXTS.clear()
+        _DUE_TEXTS[key] = text
+    return text
+
+
+_DUE_TEXTS: dict[tuple, str] = {}
+
+
+def _item(follow_up: dict, today: datetime.date, kinds: dict[str, str], case_url: str) -> dict:
     reference = follow_up["case__reference"]
     return {
         "reference": reference,
-        "url": settings.SITE_URL + case_path(reference),
+        "url": case_url.replace(REFERENCE_SLOT, reference),
         "due_on": follow_up["due_on"],
+        "due_text": _due_text(follow_up["due_on"], today),
         "days_overdue": (today - follow_up["due_on"]).days,
-        "kind": FollowUp.Kind(follow_up["kind"]).label,
+        "kind": kinds[follow_up["kind"]],
         "window": follow_up["referral__service_name"]
         or follow_up["deletion_request__platform__name"]
         or "",
@@ -199,6 +222,10 @@ def _item(follow_up: dict, today: datetime.date) -> dict:
 
 def case_path(reference: str) -> str:
     return reverse("cases:detail", args=[reference])
+
+
+# References are letters, digits and hyphens: one reversed URL serves every item of a batch.
+REFERENCE_SLOT = "REFERENCE-SLOT"
 
 
 ITEM_FIELDS = (
@@ -216,6 +243,11 @@ ITEM_FIELDS = (
 
 def digest_contents(digests: list[Digest]) -> dict[int, dict]:
     """Return each digest's mail context, built for the whole batch in a few queries."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _digest_contents(digests)
+
+
+def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
     escalate_days = _setting("REMINDER_ESCALATE_AFTER_DAYS", 14)
     days = {d.id: timezone.localtime(d.scheduled_for, TOKYO).date() for d in digests}
     user_ids = [d.user_id for d in digests]
@@ -247,14 +279,22 @@ def digest_contents(digests: list[Digest]) -> dict[int, dict]:
         ):
             late[row["case__desk_id"]].append(row)
     site = settings.SITE_URL
+    case_url = site + case_path(REFERENCE_SLOT)
+    kinds = {code: str(label) for code, label in FollowUp.Kind.choices}
+    follow_ups_url = site + reverse("followups:week")
+    settings_url = site + reverse("followups:settings")
     contents = {}
     for digest in digests:
         today = days[digest.id]
         week_end = today + datetime.timedelta(days=6)
-        mine = [_item(r, today) for r in own[digest.user_id] if r["due_on"] <= week_end]
+        mine = [
+            _item(row, today, kinds, case_url)
+            for row in own[digest.user_id]
+            if row["due_on"] <= week_end
+        ]
         escalate_before = today - datetime.timedelta(days=escalate_days)
         escalated = [
-            _item(row, today)
+            _item(row, today, kinds, case_url)
             for desk_id in sorted(supervised[digest.user_id])
             for row in late[desk_id]
             if row["due_on"] < escalate_before
@@ -270,8 +310,8 @@ def digest_contents(digests: list[Digest]) -> dict[int, dict]:
             "escalated": escalated,
             "total": len(mine),
             "escalate_after_days": escalate_days,
-            "follow_ups_url": site + reverse("followups:week"),
-            "settings_url": site + reverse("followups:settings"),
+            "follow_ups_url": follow_ups_url,
+            "settings_url": settings_url,
         }
     return contents
 
