@@ -85,3 +85,19 @@ def fresh_suggestion_rules():
     from referrals.engine import forget_ruleset
 
     forget_ruleset()
+
+
+def pytest_collection_modifyitems(items):
+    """Give every transactional test a serialized rollback.
+
+    A flush without it re-creates content types under new ids, and the next test that
+    restores the migration-seeded data then collides with them.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))

@@ -244,7 +244,7 @@ def test_one_change_request_is_all_or_nothing(case, counsellor, deskmate):
     assert (case.status, case.flags, case.assigned_to) == ("open", [], counsellor)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_intakes_never_share_a_reference():
     desk = DeskFactory(slug="gifu-city")
     users = [MembershipFactory(desk=desk, user=UserFactory()).user for _ in range(6)]
