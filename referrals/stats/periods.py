@@ -73,11 +73,11 @@ class Period:
 
     @property
     def start_datetime(self):
-        return _local_midnight(self.start)
+        return local_midnight(self.start)
 
     @property
     def end_datetime(self):
-        return _local_midnight(self.end)
+        return local_midnight(self.end)
 
     @classmethod
     def fiscal_year(cls, year: int) -> "Period":
@@ -90,7 +90,7 @@ class Period:
         return cls(last.shifted(1 - count), last)
 
 
-def _local_midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 

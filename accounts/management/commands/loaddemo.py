@@ -7,6 +7,8 @@ DEMO_LOADERS = [
     "accounts.demo.load",
     "catalogue.demo.load",
     "cases.demo.load",
+    "referrals.demo_followups.load",
+    "referrals.stats.rollups.demo_load",
 ]
 
 
