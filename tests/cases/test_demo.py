@@ -17,7 +17,9 @@ def test_the_demo_spreads_anonymised_cases_over_a_year_at_both_desks():
     assert cases.filter(desk__slug="gifu-hs").count() >= 20
     months = {timezone.localtime(case.created_at).strftime("%Y-%m") for case in cases}
     assert len(months) >= 11
-    assert {case.status for case in cases} >= {"open", "closed"}
+    # Later loaders refer the open cases, so only "some closed, some not" is this loader's.
+    statuses = {case.status for case in cases}
+    assert "closed" in statuses and len(statuses) > 1
     assert {case.closure_reason for case in cases if case.closure_reason} >= {
         "resolved",
         "lost_contact",
