@@ -6,7 +6,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -20,6 +26,7 @@ from cases.audit import audit_record_many
 from cases.forms import CaseFilterForm
 from cases.guard import PersonalDataError
 from cases.models import FREE_TEXT_MAX_LENGTH, AuditEntry, Case, Note
+from cases.pii import KIND_LABELS
 from catalogue.vocabulary import (
     AgeBand,
     Category,
@@ -354,6 +361,25 @@ class NoteCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH)
 
 
+@functools.cache
+def _refusal(field: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        inline_serializer(
+            f"PersonalDataRefusal{field.title()}",
+            {
+                field: serializers.ListField(child=serializers.CharField()),
+                "pii": serializers.ListField(
+                    child=serializers.ChoiceField(choices=list(KIND_LABELS))
+                ),
+            },
+        ),
+        description=_(
+            "個人を特定できる情報を含むとき: 項目ごとの日本語の説明（種類と位置のみ）と、見つかった種類。何も保存しません。"
+            "コードの誤りなど他の誤りでは、項目名ごとの説明を返します。"
+        ),
+    )
+
+
 LIST_PARAMETERS = [
     OpenApiParameter("status", str, enum=Case.Status.values, description="status code"),
     OpenApiParameter("category", str, enum=Category.values, description="content category"),
@@ -405,7 +431,10 @@ class CaseViewSet(
         case = Case.objects.prefetch_related("notes__author", "notes__assignee").get(pk=case.pk)
         return Response(CaseDetailSerializer(case).data)
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseCreatedSerializer})
+    @extend_schema(
+        request=CaseCreateSerializer,
+        responses={201: CaseCreatedSerializer, 400: _refusal("summary")},
+    )
     def create(self, request):
         """Record an intake; answer with its reference and the suggested windows."""
         desk_ids = desk_ids_for(request.user, roles=(Membership.Role.COUNSELLOR,))
@@ -429,7 +458,9 @@ class CaseViewSet(
         data = {**CaseSerializer(case).data, **suggestion_result_data(result)}
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
+    @extend_schema(
+        request=CaseUpdateSerializer, responses={200: CaseSerializer, 400: _refusal("summary")}
+    )
     def partial_update(self, request, reference=None):
         """Change codes or summary, reassign, close (with a reason) or reopen (with a reason)."""
         case = self.get_object()
