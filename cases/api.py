@@ -474,7 +474,11 @@ class CaseViewSet(
             raise as_api_error(error) from None
         return Response(CaseSerializer(case).data)
 
-    @extend_schema(methods=["post"], request=NoteCreateSerializer, responses={201: NoteSerializer})
+    @extend_schema(
+        methods=["post"],
+        request=NoteCreateSerializer,
+        responses={201: NoteSerializer, 400: _refusal("body")},
+    )
     @extend_schema(methods=["get"], responses=NoteSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def notes(self, request, reference=None):

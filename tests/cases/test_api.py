@@ -276,6 +276,7 @@ def test_the_openapi_schema_documents_the_cases_api_without_warnings(tmp_path):
     ):
         assert path in schema
     assert "CaseCreated" in schema
+    assert "PersonalDataRefusalSummary" in schema and "PersonalDataRefusalBody" in schema
 
 
 def test_one_refusal_names_every_field_with_personal_data(api, case, counsellor):
