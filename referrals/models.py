@@ -594,3 +594,24 @@ class FirstFollowUpRollup(models.Model):
 
     def __str__(self):
         return f"{self.desk_id} {self.month:%Y-%m} {self.days}d: {self.count}"
+
+
+class CategoryRollup(models.Model):
+    """Referrals per desk, month and case category only: the dashboard's small category table."""
+
+    desk = models.ForeignKey("accounts.Desk", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("月"))
+    category = models.CharField(_("内容"), max_length=30, blank=True)
+    count = models.PositiveIntegerField(_("件数"))
+
+    class Meta:
+        verbose_name = _("内容別の案内の月次合計")
+        verbose_name_plural = _("内容別の案内の月次合計")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "month", "category"], name="category_rollup_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.desk_id} {self.month:%Y-%m} {self.category}: {self.count}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from referrals.models import (
+    CategoryRollup,
     FirstFollowUpRollup,
     FollowUp,
     Referral,
@@ -68,6 +69,13 @@ def referral_bucket_refresh(*, desk_id: int, month: datetime.date) -> None:
             desk_id=desk_id, month=month, service_id=s, outcome=o, category=c, count=n
         )
         for (s, o, c), n in split.items()
+    )
+    narrow: Counter = Counter()
+    for (_s, _o, c), n in split.items():
+        narrow[c] += n
+    CategoryRollup.objects.filter(desk_id=desk_id, month=month).delete()
+    CategoryRollup.objects.bulk_create(
+        CategoryRollup(desk_id=desk_id, month=month, category=c, count=n) for c, n in narrow.items()
     )
 
 
@@ -132,12 +140,13 @@ def _rebuild_in_sql() -> int:
         "plain": ReferralRollup._meta.db_table,
         "split": ReferralCategoryRollup._meta.db_table,
         "first": FirstFollowUpRollup._meta.db_table,
+        "narrow": CategoryRollup._meta.db_table,
     }
     month = "date_trunc('month', {col} AT TIME ZONE %(zone)s)::date"
     local_day = "({col} AT TIME ZONE %(zone)s)::date"
     params = {"zone": zone, "system": list(FollowUp.SYSTEM_RESULTS), "max_days": MAX_DAYS}
     with transaction.atomic(), connection.cursor() as cursor:
-        for name in ("plain", "split", "first"):
+        for name in ("plain", "split", "first", "narrow"):
             cursor.execute(f"DELETE FROM {tables[name]}")
         cursor.execute(
             f"""INSERT INTO {tables["plain"]} (desk_id, month, service_id, outcome, count)
@@ -159,6 +168,11 @@ def _rebuild_in_sql() -> int:
             ) cat
             GROUP BY 1, 2, 3, 4, 5""",
             params,
+        )
+        cursor.execute(
+            f"""INSERT INTO {tables["narrow"]} (desk_id, month, category, count)
+            SELECT desk_id, month, category, sum(count) FROM {tables["split"]}
+            GROUP BY 1, 2, 3"""
         )
         cursor.execute(
             f"""INSERT INTO {tables["first"]} (desk_id, month, days, count)

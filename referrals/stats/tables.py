@@ -14,6 +14,7 @@ from accounts.models import Desk
 from catalogue.models import Service
 from catalogue.vocabulary import Category
 from referrals.models import (
+    CategoryRollup,
     FirstFollowUpRollup,
     FollowUp,
     Referral,
@@ -122,12 +123,16 @@ def _level_counts(query: StatsQuery, dims: tuple[str, ...]) -> dict[Level, dict[
     where = _rollup_filter(query)
     if query.categories:
         where &= Q(category__in=query.categories)
-        return marginals(_grouped(ReferralCategoryRollup, where, dims), dims=dims)
+        narrow = set(dims) <= {"category", "desk", "month"}
+        model = CategoryRollup if narrow else ReferralCategoryRollup
+        return marginals(_grouped(model, where, dims), dims=dims)
     plain_dims = tuple(d for d in dims if d != "category")
     plain = marginals(_grouped(ReferralRollup, where, plain_dims), dims=plain_dims)
     out = {level: plain[level] for level in levels_of(plain_dims)}
     if "category" in dims:
-        split = marginals(_grouped(ReferralCategoryRollup, where, dims), dims=dims)
+        narrow = set(dims) <= {"category", "desk", "month"}
+        model = CategoryRollup if narrow else ReferralCategoryRollup
+        split = marginals(_grouped(model, where, dims), dims=dims)
         out.update({level: cells for level, cells in split.items() if "category" in level})
     return out
 

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cases.models import AuditEntry
-from referrals.models import ReferralCategoryRollup, ReferralRollup
+from referrals.models import CategoryRollup, ReferralCategoryRollup, ReferralRollup
 from referrals.stats.params import parse_stats_query
 from referrals.stats.rollups import rollups_rebuild
 from referrals.stats.tables import referral_table
@@ -44,6 +44,7 @@ def test_rollups_equal_the_base_tables_after_every_write(spread, supervisor):
     assert sum(ReferralRollup.objects.values_list("count", flat=True)) == Referral.objects.count()
     expected = sum(max(len(set(r.case.categories)), 1) for r in Referral.objects.all())
     assert sum(ReferralCategoryRollup.objects.values_list("count", flat=True)) == expected
+    assert sum(CategoryRollup.objects.values_list("count", flat=True)) == expected
     before = sorted(
         ReferralRollup.objects.values_list("desk_id", "month", "service_id", "outcome", "count")
     )
