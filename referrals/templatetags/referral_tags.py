@@ -1,10 +1,10 @@
-from django import template
+from django.template import Library
 from django.utils import timezone
 
 from referrals.models import FollowUp, Referral
 from referrals.referral_selectors import case_referrals, open_follow_up_count
 
-register = template.Library()
+register = Library()
 
 
 @register.inclusion_tag("referrals/_referral_timeline.html", takes_context=True)

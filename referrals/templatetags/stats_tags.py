@@ -1,8 +1,8 @@
-from django import template
+from django.template import Library
 
 from accounts.selectors import supervised_desk_ids
 
-register = template.Library()
+register = Library()
 
 
 @register.filter
