@@ -374,6 +374,16 @@ class FollowUpQuerySet(models.QuerySet):
     def open(self):
         return self.filter(done_at__isnull=True)
 
+    def mark_done(self, **fields) -> int:
+        """Mark the open ones among these done in one UPDATE, keeping the open counts true."""
+        from referrals.stats.rollups import open_follow_ups_refresh
+
+        still_open = self.open()
+        buckets = set(still_open.values_list("case__desk_id", "due_on"))
+        done = still_open.update(**fields)
+        open_follow_ups_refresh(buckets=buckets)
+        return done
+
 
 class FollowUp(models.Model):
     """A date on which the desk checks whether the person really got help."""
@@ -615,3 +625,46 @@ class CategoryRollup(models.Model):
 
     def __str__(self):
         return f"{self.desk_id} {self.month:%Y-%m} {self.category}: {self.count}"
+
+
+class OpenFollowUpRollup(models.Model):
+    """How many follow-ups of a desk are still open with one due date."""
+
+    desk = models.ForeignKey("accounts.Desk", on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField(_("確認する日"))
+    count = models.PositiveIntegerField(_("件数"))
+
+    class Meta:
+        verbose_name = _("未完了のフォローアップの集計")
+        verbose_name_plural = _("未完了のフォローアップの集計")
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "due_on"], name="open_followup_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.desk_id} {self.due_on:%Y-%m-%d}: {self.count}"
+
+
+class IntakeRollup(models.Model):
+    """How many intakes a desk took in one month under one national-report heading.
+
+    A case counts once under each heading its categories fall in; the row with the blank
+    heading counts every intake of the month once, so the total is not the headings' sum.
+    """
+
+    ALL = ""
+
+    desk = models.ForeignKey("accounts.Desk", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("受付の月"))
+    heading = models.CharField(_("全国集計の見出し"), max_length=20, blank=True)
+    count = models.PositiveIntegerField(_("件数"))
+
+    class Meta:
+        verbose_name = _("受付の月次集計")
+        verbose_name_plural = _("受付の月次集計")
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "month", "heading"], name="intake_rollup_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.desk_id} {self.month:%Y-%m} {self.heading or '*'}: {self.count}"

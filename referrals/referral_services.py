@@ -122,7 +122,7 @@ def referral_update(
     referral.full_clean()
     referral.save()
     if referral.status == Referral.Status.CONCLUDED:
-        referral.follow_ups.open().update(
+        referral.follow_ups.mark_done(
             result=FollowUp.Result.OUTCOME_RECORDED, done_at=now, done_by=by
         )
     return referral
@@ -238,7 +238,7 @@ def open_follow_ups_before_closing(*, case: Case, by: User, why: str = "") -> in
                 % {"count": count}
             }
         )
-    return open_follow_ups.update(
+    return open_follow_ups.mark_done(
         result=FollowUp.Result.CASE_CLOSED, closed_because=why, done_at=timezone.now(), done_by=by
     )
 

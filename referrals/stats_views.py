@@ -1,6 +1,5 @@
 """The supervisor dashboard, its exports and the national-report view (HTML, supervisors only)."""
 
-from collections import Counter
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -11,10 +10,10 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Desk
 from cases.audit import audit_record_many
-from cases.models import AuditEntry, Case
+from cases.models import AuditEntry
 from catalogue.vocabulary import Category
 from referrals.stats.dashboard import dashboard
-from referrals.stats.national import HEADING_OF, NATIONAL_HEADINGS
+from referrals.stats.national import NATIONAL_HEADINGS
 from referrals.stats.params import StatsParamError, parse_stats_query
 from referrals.stats.periods import Month
 from referrals.stats.services import (
@@ -23,8 +22,7 @@ from referrals.stats.services import (
     stats_export,
     suppression_note,
 )
-from referrals.stats.suppression import marginals
-from referrals.stats.tables import build_table, overdue_work_list, referral_table, threshold
+from referrals.stats.tables import national_table, overdue_work_list, referral_table, threshold
 
 EXPORTABLE = ("service", "category", "desk", "month", "outcome")
 
@@ -85,23 +83,6 @@ def stats_export_view(request, table: str, fmt: str):
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def national_table(query):
-    """Count the period's intakes under each national-report heading, once per heading."""
-    cases = Case.objects.filter(
-        desk_id__in=query.desk_ids,
-        created_at__gte=query.period.start_datetime,
-        created_at__lt=query.period.end_datetime,
-    )
-    counts: Counter = Counter()
-    for categories in cases.values_list("categories", flat=True).iterator(chunk_size=5000):
-        for heading in {HEADING_OF[c] for c in categories or () if c in HEADING_OF}:
-            counts[(heading,)] += 1
-    dims = ("heading",)
-    levels = marginals(counts, dims=dims)
-    levels[()] = {(): cases.count()} if cases.exists() else {}
-    return build_table(levels, dims)
 
 
 @require_GET

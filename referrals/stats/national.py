@@ -16,3 +16,8 @@ NATIONAL_HEADINGS = (
 )
 
 HEADING_OF = {code: key for key, _label, codes in NATIONAL_HEADINGS for code in codes}
+
+
+def headings_of(categories) -> set[str]:
+    """Return the national-report headings a case's categories fall under, each once."""
+    return {HEADING_OF[c] for c in categories or () if c in HEADING_OF}

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,8 @@ from referrals.models import (
     CategoryRollup,
     FirstFollowUpRollup,
     FollowUp,
+    IntakeRollup,
+    OpenFollowUpRollup,
     Referral,
     ReferralCategoryRollup,
     ReferralRollup,
@@ -137,6 +139,22 @@ def _level_counts(query: StatsQuery, dims: tuple[str, ...]) -> dict[Level, dict[
     return out
 
 
+def national_table(query: StatsQuery) -> Table:
+    """Count the period's intakes under each national-report heading, once per heading."""
+    rows = (
+        IntakeRollup.objects.filter(_rollup_filter(query))
+        .values("heading")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    counts = {row["heading"]: row["n"] for row in rows if row["n"]}
+    total = counts.pop(IntakeRollup.ALL, 0)
+    dims = ("heading",)
+    levels = marginals({(h,): n for h, n in counts.items()}, dims=dims)
+    levels[()] = {(): total} if total else {}
+    return build_table(levels, dims)
+
+
 # --- Labels ---------------------------------------------------------------------------------
 
 
@@ -218,12 +236,11 @@ def open_follow_ups_table(desk_ids, *, today: datetime.date | None = None) -> Ta
     """Count open follow-ups per desk, split into overdue and not yet due, suppressed."""
     today = today or timezone.localdate()
     rows = (
-        FollowUp.objects.open()
-        .filter(case__desk_id__in=desk_ids)
-        .values("case__desk_id")
+        OpenFollowUpRollup.objects.filter(desk_id__in=desk_ids)
+        .values("desk_id")
         .annotate(
-            overdue=Count("id", filter=Q(due_on__lt=today)),
-            later=Count("id", filter=Q(due_on__gte=today)),
+            overdue=Sum("count", filter=Q(due_on__lt=today)),
+            later=Sum("count", filter=Q(due_on__gte=today)),
         )
         .order_by()
     )
@@ -231,7 +248,7 @@ def open_follow_ups_table(desk_ids, *, today: datetime.date | None = None) -> Ta
     for row in rows:
         for state in ("overdue", "later"):
             if row[state]:
-                finest[(row["case__desk_id"], state)] = row[state]
+                finest[(row["desk_id"], state)] = row[state]
     dims = ("desk", "state")
     return build_table(marginals(finest, dims=dims), dims)
 
