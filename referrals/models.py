@@ -582,6 +582,10 @@ class ReferralCategoryRollup(models.Model):
                 name="referral_category_rollup_cell",
             ),
         ]
+        # A category filter reads one category across many desks and months.
+        indexes = [
+            models.Index(fields=["category", "desk", "month"], name="referral_cat_rollup_cat_idx"),
+        ]
 
     def __str__(self):
         return f"{self.desk_id} {self.month:%Y-%m} {self.category}: {self.count}"

@@ -221,6 +221,11 @@ def _json(model) -> set[str]:
 
 
 def _reset_sequences() -> None:
+    """Move the id sequences past the copied rows and refresh the planner's statistics.
+
+    A live database is analysed by autovacuum as it grows; a bulk load must do it at once,
+    or the planner estimates every desk's cases from an empty table.
+    """
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -230,3 +235,4 @@ def _reset_sequences() -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT COALESCE(max(id), 1) FROM {table}))"
             )
+            cursor.execute(f"ANALYZE {table}")
