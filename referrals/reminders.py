@@ -35,6 +35,7 @@ from accounts.models import Membership, User
 from referrals.emails import build_email
 from referrals.models import Digest, FollowUp
 from referrals.schedule import TOKYO, due_period
+from referrals.stats.summary import summary_from_counts, weekly_counts
 
 logger = logging.getLogger(__name__)
 
@@ -77,16 +78,17 @@ def message_id_for(*, user_id: int, period: datetime.date) -> str:
 
 
 def _candidate_users(today: datetime.date):
-    """Return active, unpaused users who may have something in a digest due by today."""
-    escalate_before = today - datetime.timedelta(days=_setting("REMINDER_ESCALATE_AFTER_DAYS", 14))
-    open_follow_ups = FollowUp.objects.open()
-    assigned = open_follow_ups.filter(
-        due_on__lte=today + datetime.timedelta(days=6), case__assigned_to__isnull=False
-    ).values("case__assigned_to_id")
-    late_desks = open_follow_ups.filter(due_on__lt=escalate_before).values("case__desk_id")
-    supervisors = Membership.objects.filter(
-        role=Membership.Role.SUPERVISOR, desk_id__in=late_desks
-    ).values("user_id")
+    """Return active, unpaused users who may have something in a digest due by today.
+
+    Every supervisor is one: their weekly summary may be the whole digest. Whether a digest
+    has anything to say is decided when it is sent; an empty one is skipped, not sent.
+    """
+    assigned = (
+        FollowUp.objects.open()
+        .filter(due_on__lte=today + datetime.timedelta(days=6), case__assigned_to__isnull=False)
+        .values("case__assigned_to_id")
+    )
+    supervisors = Membership.objects.filter(role=Membership.Role.SUPERVISOR).values("user_id")
     return (
         User.objects.filter(Q(id__in=assigned) | Q(id__in=supervisors))
         .filter(is_active=True, digest_paused=False)
@@ -278,6 +280,8 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
             .values(*ITEM_FIELDS, "assignee")
         ):
             late[row["case__desk_id"]].append(row)
+    weeks = {d.period for d in digests if supervised[d.user_id]}
+    counts = weekly_counts(all_desks, weeks)
     site = settings.SITE_URL
     case_url = site + case_path(REFERENCE_SLOT)
     kinds = {code: str(label) for code, label in FollowUp.Kind.choices}
@@ -302,6 +306,8 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
         escalated.sort(key=lambda item: (item["due_on"], item["reference"]))
         overdue = [item for item in mine if item["due_on"] < today]
         due = [item for item in mine if item["due_on"] >= today]
+        desk_ids = supervised[digest.user_id]
+        summary = summary_from_counts(counts, desk_ids, digest.period) if desk_ids else None
         contents[digest.id] = {
             "recipient_name": str(digest.user),
             "digest_date": today,
@@ -310,10 +316,19 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
             "escalated": escalated,
             "total": len(mine),
             "escalate_after_days": escalate_days,
+            "stats_summary": summary,
             "follow_ups_url": follow_ups_url,
             "settings_url": settings_url,
         }
     return contents
+
+
+def has_news(context: dict) -> bool:
+    """Tell whether a digest has anything to say: due follow-ups, escalations or numbers."""
+    summary = context["stats_summary"]
+    return bool(
+        context["total"] or context["escalated"] or (summary is not None and not summary["quiet"])
+    )
 
 
 # SMTPException is an OSError: catch the connection-level ones first, then the rest.
@@ -349,9 +364,7 @@ def send_batch(*, digest_ids: list[int], token: str) -> BatchResult:
         .order_by("id")
     )
     contents = digest_contents(digests)
-    empty = {
-        d.id for d in digests if not contents[d.id]["total"] and not contents[d.id]["escalated"]
-    }
+    empty = {d.id for d in digests if not has_news(contents[d.id])}
     if empty:
         Digest.objects.filter(id__in=empty, lease_token=mine).update(
             status=Digest.Status.SKIPPED, lease_until=None

@@ -7,6 +7,7 @@ twice except one whose mail the SMTP server accepted just before a crash (docume
 import subprocess
 import sys
 import time
+from email import message_from_bytes, policy
 
 import pytest
 from django.db import transaction
@@ -16,7 +17,7 @@ from referrals import reminders
 from referrals.models import Digest
 from referrals.tasks import sweep_reminders
 from tests.queue.conftest import ROOT, Worker, wait_for
-from tests.referrals.followup_factories import case_with_follow_ups, tokyo
+from tests.referrals.followup_factories import activity, case_with_follow_ups, tokyo
 
 pytestmark = [
     pytest.mark.redis,
@@ -179,3 +180,28 @@ def test_a_rolled_back_transaction_enqueues_nothing(desk, broker, smtp, worker_e
     finally:
         worker.stop()
     assert_each_delivered_once(smtp, expected)
+
+
+def test_a_supervisors_weekly_summary_goes_through_the_worker_once(
+    desk, counsellor, supervisor, broker, smtp, worker
+):
+    activity(desk, at=tokyo(2026, 12, 2, 14), cases=4, referrals=3)
+    case_with_follow_ups(
+        desk=desk, assigned_to=counsellor, due=[NOW.date()], created_at=tokyo(2026, 10, 5, 10)
+    )
+    reminders.sweep(now=NOW)
+    expected = expected_message_ids()
+    assert len(expected) == 2
+    wait_for(lambda: delivered(smtp) >= expected, timeout=30, what="both digests")
+    reminders.sweep(now=NOW)
+    sweep_reminders.delay(at=NOW.isoformat())
+    time.sleep(1.5)
+    assert_each_delivered_once(smtp, expected)
+    mails = {
+        message["To"]: message.get_body(("plain",)).get_content()
+        for message in (message_from_bytes(b, policy=policy.default) for b in smtp.sink.bodies)
+    }
+    summary = mails[supervisor.email]
+    assert "- 受け付けた相談: 4件（前の週 0件、+4）" in summary
+    assert "- 窓口への案内: 3件（前の週 0件、+3）" in summary
+    assert "前の週" not in mails[counsellor.email]

@@ -32,3 +32,41 @@ def case_with_follow_ups(*, desk, assigned_to, due: list[datetime.date], **field
     for due_on in due:
         FollowUp.objects.create(case=case, kind=FollowUp.Kind.REFERRAL, due_on=due_on)
     return case
+
+
+def activity(desk, *, at: datetime.datetime, cases=0, referrals=0, follow_ups=0, **fields):
+    """Record a desk's work at a moment: intakes, referrals and follow-ups checked.
+
+    Referrals and follow-ups belong to one case taken in 60 days earlier, so only the
+    measures asked for count at ``at``.
+    """
+    from accounts.models import User
+    from catalogue.models import Service
+    from referrals.models import Referral
+
+    # One intake worker per desk, without a password or an address: quick to make, never mailed.
+    fields.setdefault("opened_by", User.objects.get_or_create(username=f"intake-{desk.slug}")[0])
+    for _ in range(cases):
+        CaseFactory(desk=desk, created_at=at, **fields)
+    if not (referrals or follow_ups):
+        return
+    case = CaseFactory(desk=desk, created_at=at - datetime.timedelta(days=60), **fields)
+    service = Service.objects.get(slug="ihaho")
+    for _ in range(referrals):
+        Referral.objects.create(
+            case=case,
+            service=service,
+            service_name=service.name,
+            method="info_given",
+            referred_by=case.opened_by,
+            created_at=at,
+        )
+    for _ in range(follow_ups):
+        FollowUp.objects.create(
+            case=case,
+            kind=FollowUp.Kind.REFERRAL,
+            due_on=at.date(),
+            result=FollowUp.Result.REACHED,
+            done_at=at,
+            done_by=case.opened_by,
+        )

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Membership, User
 from referrals import reminders
 from referrals.models import Digest, FollowUp
-from tests.factories import MembershipFactory, UserFactory
-from tests.referrals.followup_factories import case_with_follow_ups, tokyo
+from tests.factories import DeskFactory, MembershipFactory, UserFactory
+from tests.referrals.followup_factories import activity, case_with_follow_ups, tokyo
 
 # Monday 2026-12-07, 09:30 in Tokyo: the default digest time has just passed.
 MONDAY = tokyo(2026, 12, 7, 9, 30)
@@ -215,17 +215,33 @@ def _counsellors_with_due_follow_ups(desk, count, start=0):
         case_with_follow_ups(desk=desk, assigned_to=user, due=[MONDAY.date(), MONDAY.date() + DAY])
 
 
+def _supervisors_with_weekly_numbers(count, start=0):
+    """Supervisors of a desk each, and of one shared desk, whose desks took cases on 12/3."""
+    shared = DeskFactory(slug="shared")
+    activity(shared, at=tokyo(2026, 12, 3, 11), cases=2)
+    for n in range(start, start + count):
+        user = User.objects.create(username=f"s{n}", email=f"s{n}@example.jp")
+        own = DeskFactory(slug=f"supervised-{n}")
+        activity(own, at=tokyo(2026, 12, 3, 10), cases=n % 4 + 1)
+        for supervised in (own, shared):
+            Membership.objects.create(user=user, desk=supervised, role=Membership.Role.SUPERVISOR)
+
+
 def test_queries_grow_with_batches_not_with_users(desk, settings):
     settings.REMINDER_BATCH_SIZE = 100
     settings.REMINDER_MARK_INTERVAL_SECONDS = 60
     _counsellors_with_due_follow_ups(desk, 5)
+    _supervisors_with_weekly_numbers(2)
     with CaptureQueriesContext(connection) as few:
         sweep(MONDAY)
     _counsellors_with_due_follow_ups(desk, 40, start=5)
+    _supervisors_with_weekly_numbers(20, start=2)
     with CaptureQueriesContext(connection) as many:
         sweep(MONDAY + 7 * DAY)
-    assert len(mail.outbox) == 5 + 45
+    assert len(mail.outbox) == (5 + 2) + (45 + 22)
     assert len(many) == len(few)
+    summaries = [m for m in mail.outbox if "前の週" in m.body]
+    assert len(summaries) == 2 + 22
 
 
 def test_a_supervisor_who_also_counsels_gets_one_digest_with_both_parts(desk, supervisor):
