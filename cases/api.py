@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -263,17 +264,19 @@ class CaseCodesSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=FREE_TEXT_MAX_LENGTH,
-        help_text=_("個人を特定できる情報を含むと 400（pii に種類）で、何も保存しません。"),
+        help_text=gettext_lazy(
+            "個人を特定できる情報を含むと 400（pii に種類）で、何も保存しません。"
+        ),
     )
 
 
 class CaseCreateSerializer(CaseCodesSerializer):
     desk = serializers.SlugField(
         required=False,
-        help_text=_("デスクの識別子。相談員として複数のデスクに所属するときは必須。"),
+        help_text=gettext_lazy("デスクの識別子。相談員として複数のデスクに所属するときは必須。"),
     )
     assigned_to = serializers.CharField(
-        required=False, help_text=_("担当者のユーザー名（省略時は自分）")
+        required=False, help_text=gettext_lazy("担当者のユーザー名（省略時は自分）")
     )
 
     def validate_desk(self, slug):
@@ -314,12 +317,14 @@ def _assignee(desk_id: int, username: str):
 
 class CaseUpdateSerializer(CaseCodesSerializer):
     assigned_to = serializers.CharField(
-        required=False, help_text=_("新しい担当者のユーザー名（同じデスクの相談員）")
+        required=False, help_text=gettext_lazy("新しい担当者のユーザー名（同じデスクの相談員）")
     )
     status = CaseStatusField(
         choices=[Case.Status.OPEN, Case.Status.CLOSED],
         required=False,
-        help_text=_("closed で終了（closure_reason が必要）、open で再開（reason が必要）"),
+        help_text=gettext_lazy(
+            "closed で終了（closure_reason が必要）、open で再開（reason が必要）"
+        ),
     )
     closure_reason = serializers.ChoiceField(
         choices=Case.ClosureReason.choices, required=False, allow_blank=True
@@ -328,7 +333,7 @@ class CaseUpdateSerializer(CaseCodesSerializer):
         required=False,
         allow_blank=True,
         max_length=FREE_TEXT_MAX_LENGTH,
-        help_text=_("再開の理由、または終了のメモ（個人情報は不可）"),
+        help_text=gettext_lazy("再開の理由、または終了のメモ（個人情報は不可）"),
     )
 
     def to_internal_value(self, data):
@@ -373,8 +378,8 @@ def _refusal(field: str) -> OpenApiResponse:
                 ),
             },
         ),
-        description=_(
-            "個人を特定できる情報を含むとき: 項目ごとの日本語の説明（種類と位置のみ）と、見つかった種類。何も保存しません。"
+        description=gettext_lazy(
+            "個人を特定できる情報を含むとき: 項目ごとの説明（種類と位置のみ。日本語、Accept-Language: en なら英語）と、見つかった種類。何も保存しません。"
             "コードの誤りなど他の誤りでは、項目名ごとの説明を返します。"
         ),
     )

@@ -1,7 +1,8 @@
 """The one guard every path that stores free text goes through (services, forms, API, admin).
 
 It names what kind of personal data was found and where, never the text itself, and keeps
-nothing: the caller refuses the write and the text is gone with the request.
+nothing: the caller refuses the write and the text is gone with the request. Its messages
+are in the active language (Japanese unless the user chose English).
 """
 
 from django.core.exceptions import ValidationError
@@ -18,13 +19,35 @@ class PersonalDataError(ValidationError):
         self.kinds = kinds
 
 
+def kind_label(kind: str) -> str:
+    """Return the name of a kind of personal data in the active language."""
+    return _(pii.KIND_LABELS[kind])
+
+
+def describe(text: str, findings: list[pii.Finding]) -> list[str]:
+    """Return one message per finding, naming its kind and place but not its text."""
+    messages = []
+    for finding in findings:
+        line = text.count("\n", 0, finding.start) + 1
+        column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
+        if "\n" in text:
+            where = _("%(line)d行目%(column)d文字目") % {"line": line, "column": column}
+        else:
+            where = _("%(column)d文字目") % {"column": column}
+        messages.append(
+            _("%(kind)sらしき記述があります（%(where)s）")
+            % {"kind": kind_label(finding.kind), "where": where}
+        )
+    return messages
+
+
 def free_text_findings(text: str) -> tuple[list[str], list[str]]:
-    """Return the kinds of personal data in the text and one Japanese message per finding."""
+    """Return the kinds of personal data in the text and one message per finding."""
     if not text or not text.strip():
         return [], []
     findings = pii.find_pii(text)
     kinds = list(dict.fromkeys(finding.kind for finding in findings))
-    return kinds, pii.describe(text, findings)
+    return kinds, describe(text, findings)
 
 
 def guard_free_text(**fields: str) -> None:

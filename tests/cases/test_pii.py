@@ -11,7 +11,6 @@ from cases.pii import (
     CATALOGUE_PHONE_NUMBERS,
     KIND_LABELS,
     Finding,
-    describe,
     find_pii,
     is_valid_my_number,
 )
@@ -163,23 +162,6 @@ def test_an_at_sign_in_prose_and_an_email_address_are_not_sns_ids():
 def test_a_name_with_an_honorific_written_in_latin_letters_is_found():
     text = "ゲームで知り合ったKenjiさんに脅されている。"
     assert [(f.kind, text[f.start : f.end]) for f in find_pii(text)] == [("person_name", "Kenji")]
-
-
-def test_describe_names_the_kind_and_place_without_echoing_the_text():
-    for text, expected in CORPUS:
-        findings = find_pii(text)
-        messages = describe(text, findings)
-        assert len(messages) == len(findings)
-        for finding, message in zip(findings, messages, strict=True):
-            assert KIND_LABELS[finding.kind] in message
-            assert f"{finding.start + 1}文字目" in message
-        for _, substring in expected:
-            assert all(substring not in message for message in messages)
-
-
-def test_describe_gives_the_line_in_a_text_of_several_lines():
-    text = "相談メモ\n相手は090-1234-5678から電話してくる。"
-    assert describe(text, find_pii(text)) == ["電話番号らしき記述があります（2行目4文字目）"]
 
 
 def test_a_finding_is_an_immutable_value():

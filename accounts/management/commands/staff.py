@@ -3,6 +3,7 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.services import staff_add, staff_token
 
@@ -54,12 +55,12 @@ class Command(BaseCommand):
             first = getpass.getpass("パスワード / Password: ")
             second = getpass.getpass("もう一度 / Again: ")
             if first != second:
-                raise CommandError("パスワードが一致しません。")
+                raise CommandError(_("パスワードが一致しません。"))
             password = first
         else:
             password = sys.stdin.readline().rstrip("\n")
         if not password:
             raise CommandError(
-                "パスワードが空です。標準入力から渡すか、--no-password を指定してください。"
+                _("パスワードが空です。標準入力から渡すか、--no-password を指定してください。")
             )
         return password
