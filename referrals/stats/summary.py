@@ -105,7 +105,9 @@ def summary_from_counts(counts: WeeklyCounts, desk_ids: Iterable[int], week: dat
         change = None
         if isinstance(values["last"], int) and isinstance(values["before"], int):
             change = values["last"] - values["before"]
-        rows.append({"label": _label(measure), **values, "change": change})
+        rows.append(
+            {"label": _label(measure), **values, "change": change, "change_text": _signed(change)}
+        )
     return {
         "last_week": (last, monday - datetime.timedelta(days=1)),
         "week_before": (before, last - datetime.timedelta(days=1)),
@@ -114,6 +116,12 @@ def summary_from_counts(counts: WeeklyCounts, desk_ids: Iterable[int], week: dat
         "hidden": f"<{threshold}",
         "quiet": quiet,
     }
+
+
+def _signed(change: int | None) -> str:
+    if change is None:
+        return ""
+    return f"+{change}" if change > 0 else "±0" if change == 0 else str(change)
 
 
 def weekly_summary(user: User, week: datetime.date) -> dict | None:

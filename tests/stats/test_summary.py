@@ -30,7 +30,13 @@ def test_it_shows_counts_at_or_over_the_threshold(supervisor, desk, make_referra
     for _ in range(3):
         make_referral(desk, when=at(2026, 3, 4))
     summary = weekly_summary(supervisor, MONDAY)
-    assert summary["rows"][0] == {"label": "受け付けた相談", "last": 5, "before": 3, "change": 2}
+    assert summary["rows"][0] == {
+        "label": "受け付けた相談",
+        "last": 5,
+        "before": 3,
+        "change": 2,
+        "change_text": "+2",
+    }
     text = render_to_string("stats/_weekly_summary.txt", {"stats_summary": summary})
     assert "受け付けた相談: 5件（前の週 3件、+2）" in text
 
