@@ -1,7 +1,9 @@
 """The audit trail: who read, changed or exported which case, when and from where.
 
 Where a request is being served, its client address and path (web, API or admin) are taken
-from the request signals, so services and selectors need no request to record them. The
+from the request signals, so services and selectors need no request to record them. Behind
+a reverse proxy listed in ``TRUSTED_PROXIES`` the client address is read from
+X-Forwarded-For; from anyone else that header is ignored, as anyone can send it. The
 database refuses to update or delete entries (triggers created in migration 0002); only a
 whole-database wipe (``flush``, PostgreSQL's TRUNCATE) removes them.
 """
@@ -9,7 +11,10 @@ whole-database wipe (``flush``, PostgreSQL's TRUNCATE) removes them.
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from ipaddress import ip_address
+from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+
+from django.conf import settings
 
 from accounts.models import User
 from cases.models import AuditEntry, Case
@@ -21,10 +26,48 @@ _erasable: ContextVar[bool] = ContextVar("audit_erasable", default=False)
 
 
 def _clean_ip(value: str | None) -> str | None:
+    """Return the address in canonical form, without a port or brackets; None if unreadable."""
+    value = (value or "").strip()
+    if value.startswith("["):
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:
+        value = value.partition(":")[0]
     try:
-        return str(ip_address((value or "").strip()))
+        return str(ip_address(value))
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]:
+    return tuple(ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_trusted(ip: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
+    address = ip_address(ip)
+    return any(address in network for network in networks)
+
+
+def client_ip(remote_addr: str | None, forwarded_for: str | None) -> str | None:
+    """Return the client's address: the peer's, or behind trusted proxies the forwarded one.
+
+    Only when the peer is a trusted proxy is X-Forwarded-For read, from the right: each
+    trusted proxy appends the address it saw, so the right-most hop that is not a trusted
+    proxy is the client. Hops further left were written by the client and prove nothing.
+    """
+    peer = _clean_ip(remote_addr)
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if peer is None or not forwarded_for or not _is_trusted(peer, networks):
+        return peer
+    client = peer
+    for hop in reversed(forwarded_for.split(",")):
+        ip = _clean_ip(hop)
+        if ip is None:
+            break
+        client = ip
+        if not _is_trusted(ip, networks):
+            break
+    return client
 
 
 def _via_for_path(path: str) -> str:
@@ -38,12 +81,17 @@ def _via_for_path(path: str) -> str:
 def request_started(sender, environ=None, scope=None, **kwargs) -> None:
     """Remember where the request being served comes from."""
     if environ is not None:
-        ip, path = environ.get("REMOTE_ADDR"), environ.get("PATH_INFO", "")
+        ip = client_ip(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"))
+        path = environ.get("PATH_INFO", "")
     elif scope is not None:
-        ip, path = (scope.get("client") or (None,))[0], scope.get("path", "")
+        forwarded = b",".join(
+            value for name, value in scope.get("headers", ()) if name == b"x-forwarded-for"
+        )
+        ip = client_ip((scope.get("client") or (None,))[0], forwarded.decode("latin-1"))
+        path = scope.get("path", "")
     else:
         return
-    _request_origin.set((_clean_ip(ip), _via_for_path(path)))
+    _request_origin.set((ip, _via_for_path(path)))
 
 
 def request_finished(sender, **kwargs) -> None:

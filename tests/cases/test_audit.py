@@ -1,8 +1,11 @@
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
+from django.test import override_settings
 
-from cases import services
+from cases import audit, services
 from cases.models import AuditEntry
+from config import settings as config_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +56,82 @@ def test_it_records_who_what_when_and_from_where(web, counsellor, case):
     assert (entry.actor, entry.case, entry.desk_id) == (counsellor, case, case.desk_id)
     assert (entry.ip, entry.via) == ("192.0.2.10", "web")
     assert entry.at is not None
+
+
+def viewed_from(client, case, **headers) -> str | None:
+    client.get(case.get_absolute_url(), **headers)
+    return AuditEntry.objects.filter(action="view").latest("id").ip
+
+
+def test_a_forwarded_address_is_ignored_when_no_proxy_is_trusted(web, counsellor, case):
+    headers = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    assert viewed_from(web(counsellor), case, **headers) == "10.0.0.5"
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.5"])
+def test_behind_a_trusted_proxy_it_records_the_client_the_proxy_saw(web, counsellor, case):
+    headers = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    assert viewed_from(web(counsellor), case, **headers) == "203.0.113.7"
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.5"])
+def test_an_address_the_client_wrote_itself_is_not_believed(web, counsellor, case):
+    # The client sent "X-Forwarded-For: 198.51.100.1"; the proxy appended what it saw.
+    headers = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.7"}
+    assert viewed_from(web(counsellor), case, **headers) == "203.0.113.7"
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.5"])
+def test_a_request_that_bypasses_the_proxy_keeps_its_own_address(web, counsellor, case):
+    headers = {"REMOTE_ADDR": "192.0.2.44", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    assert viewed_from(web(counsellor), case, **headers) == "192.0.2.44"
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/8", "2001:db8:ffff::1"])
+@pytest.mark.parametrize(
+    ("remote_addr", "forwarded_for", "client"),
+    [
+        ("10.0.0.5", "203.0.113.7, 10.1.2.3", "203.0.113.7"),
+        ("10.0.0.5", "203.0.113.7:51234", "203.0.113.7"),
+        ("10.0.0.5", "[2001:db8::7]:443", "2001:db8::7"),
+        ("2001:db8:ffff::1", "2001:DB8::7", "2001:db8::7"),
+        ("10.0.0.5", "10.9.9.9, 10.1.2.3", "10.9.9.9"),
+        ("10.0.0.5", "unknown, 10.1.2.3", "10.1.2.3"),
+        ("10.0.0.5", "203.0.113.7, unknown", "10.0.0.5"),
+        ("10.0.0.5", "", "10.0.0.5"),
+        ("10.0.0.5", None, "10.0.0.5"),
+        ("not an address", "203.0.113.7", None),
+    ],
+)
+def test_it_reads_forwarded_for_from_the_right(remote_addr, forwarded_for, client):
+    assert audit.client_ip(remote_addr, forwarded_for) == client
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.5"])
+def test_an_asgi_request_behind_a_trusted_proxy_records_the_forwarded_client():
+    scope = {
+        "path": "/api/v1/cases/",
+        "client": ("10.0.0.5", 40000),
+        "headers": [(b"x-forwarded-for", b"198.51.100.1"), (b"x-forwarded-for", b"203.0.113.7")],
+    }
+    audit.request_started(None, scope=scope)
+    try:
+        assert audit.current_origin() == ("203.0.113.7", "api")
+    finally:
+        audit.request_finished(None)
+
+
+def test_trusted_proxies_must_be_addresses_or_networks(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.5, 172.16.0.0/12, ::1")
+    assert config_settings.env_networks("TRUSTED_PROXIES") == ["10.0.0.5", "172.16.0.0/12", "::1"]
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.5, proxy.internal")
+    with pytest.raises(ImproperlyConfigured, match=r"proxy\.internal"):
+        config_settings.env_networks("TRUSTED_PROXIES")
+
+
+def test_no_proxy_is_trusted_by_default(monkeypatch):
+    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    assert config_settings.env_networks("TRUSTED_PROXIES") == []
 
 
 def test_it_records_api_reads_as_api(api, counsellor, case):
