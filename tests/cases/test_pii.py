@@ -14,7 +14,7 @@ from cases.pii import (
     find_pii,
     is_valid_my_number,
 )
-from tests.cases.pii_corpus import CORPUS, half, locate
+from tests.cases.pii_corpus import CORPUS, FRESH, half, locate
 
 TUNE = half("tune")
 HELD_OUT = half("held-out")
@@ -28,6 +28,14 @@ def found(text: str) -> set[tuple[str, int, int]]:
 def test_every_annotation_is_found_in_its_narrative():
     for text, expected in CORPUS:
         locate(text, expected)
+
+
+def test_the_fresh_batch_is_annotated_and_large_enough_to_measure():
+    for text, expected in FRESH:
+        locate(text, expected)
+    assert sum(1 for _, expected in FRESH if expected) >= 40
+    assert sum(1 for _, expected in FRESH if not expected) >= 20
+    assert not {text for text, _ in FRESH} & {text for text, _ in CORPUS}
 
 
 def test_the_corpus_covers_what_the_guard_must_handle():
