@@ -36,8 +36,12 @@ def test_the_demo_spreads_referrals_over_the_last_year_with_outcomes(demo):
     ).exists()
 
 
-def test_a_fresh_demo_sends_the_demo_counsellors_their_digest_at_once(demo):
+def test_a_fresh_demo_sends_the_demo_staff_their_digest_at_once(demo):
     reminders.sweep(inline=True)
-    recipients = {message.to[0] for message in mail.outbox}
-    assert {"counsellor@example.jp", "school@example.jp"} <= recipients
+    recipients = {message.to[0]: message for message in mail.outbox}
+    assert {"counsellor@example.jp", "school@example.jp", "supervisor@example.jp"} <= set(
+        recipients
+    )
+    assert "管理するデスクの合計" in recipients["supervisor@example.jp"].body
+    assert "管理するデスクの合計" not in recipients["counsellor@example.jp"].body
     assert Digest.objects.filter(status=Digest.Status.SENT).count() == len(mail.outbox)
