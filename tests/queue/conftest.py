@@ -281,7 +281,7 @@ def smtp():
 
 # The worker's clock-driven settings are shortened so a test takes seconds, not minutes.
 QUEUE_SETTINGS = {
-    "REMINDER_LEASE_SECONDS": 3,
+    "REMINDER_LEASE_SECONDS": 5,
     "REMINDER_RETRY_BASE_SECONDS": 1,
     "REMINDER_BATCH_SIZE": 5,
     "REMINDER_SWEEP_ON_START": "false",

@@ -83,7 +83,8 @@ def test_smtp_down_then_up_delivers_every_digest_once(desk, broker, smtp, worker
 def test_a_worker_killed_during_a_batch_loses_nothing(
     desk, broker, smtp, worker, worker_env, tmp_path
 ):
-    counsellors_with_due_follow_ups(desk, 12)
+    # Thirty mails at 0.4 s leave ten seconds for the kill to land mid-batch on a busy machine.
+    counsellors_with_due_follow_ups(desk, 30)
     smtp.sink.delay = 0.4
     reminders.sweep(now=NOW)
     expected = expected_message_ids()
