@@ -527,7 +527,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_HONORIFIC = "さん|くん|君|ちゃん|さま|様|氏|先生"
+# 先輩 follows a surname as a title does (野田先輩), so it is read like one.
+_HONORIFIC = "さん|くん|君|ちゃん|さま|様|氏|先生|先輩"
 _KANA_GIVEN_NAMES = _words(
     """
     はなこ たろう じろう さぶろう ゆうき さくら ひなた ゆい あおい はると そうた りこ みお ゆな
@@ -548,16 +549,27 @@ _KANA_GIVEN_NAMES = _words(
     ゆうせい ゆうご れいな みなと いちろう けんじ こうじ しんじ ゆうじ まさと かずま
     """
 )
-_KANA_NAME_FORMS = _KANA_GIVEN_NAMES | {_to_katakana(name) for name in _KANA_GIVEN_NAMES}
 _KANA_NAME = re.compile(
     f"(?:(?<![{_HIRAGANA}{_KATAKANA}])|(?<=[^{_HIRAGANA}]の))"
-    f"({'|'.join(sorted(_KANA_NAME_FORMS, key=len, reverse=True))})"
+    f"({'|'.join(sorted(_KANA_GIVEN_NAMES, key=len, reverse=True))})"
     f"(?=(?:{_HONORIFIC}|って|という|から|には|とは|が|に|と|は|も|の|を|へ|や|で)"
     f"|[^{_HIRAGANA}{_KATAKANA}]|$)"
+    # A name in katakana ends where the katakana does (名前はアヤカで).
+    f"|(?<![{_KATAKANA}])"
+    f"({'|'.join(sorted(map(_to_katakana, _KANA_GIVEN_NAMES), key=len, reverse=True))})"
+    f"(?![{_KATAKANA}])"
 )
 _KANJI_HONORIFIC = re.compile(f"(?<![{_KANJI}お御ご])([{_KANJI}]{{1,6}})(?={_HONORIFIC})")
 _KATAKANA_HONORIFIC = re.compile(f"(?<![{_KATAKANA}])([{_KATAKANA}]{{2,8}})(?={_HONORIFIC})")
 _LATIN_HONORIFIC = re.compile(f"(?<![A-Za-z0-9])([A-Z][a-z]{{1,15}})(?={_HONORIFIC})")
+_KANA_TITLE = re.compile("くん|ちゃん|さん|さま|君|様")
+_KANA_TITLE_AND = re.compile("(?:くん|ちゃん|さん|さま)(?:と|や|も)?")
+_HIRAGANA_CHAR = re.compile(f"[{_HIRAGANA}]")
+# Kinship and other words that take ちゃん or さん in speech: ばあちゃん, みなさん, ねこちゃん.
+_NOT_KANA_NAMES = _words(
+    "あか ばあ じい ねえ にい かあ とう ぼっ ちび みな だんな あなた こども かみ ほとけ ひめ"
+    " わん ねこ いぬ うさ"
+)
 _AFTER_HONORIFIC_EXCLUDED = {"様": "子々式相態変", "氏": "名", "君": "主臨"}
 _PSEUDONYM_MARK = re.compile("[A-Za-z○〇●◯◎×△□*]")
 
@@ -571,6 +583,7 @@ _NOT_NAMES = _words(
     親 両親 家族 親戚 兄弟 姉妹 夫 妻 旦那 亭主 奥様 親御 叔母 叔父 伯母 伯父 祖母 祖父 甥 姪
     弁護士 司法書士 行政書士 税理士 保育士 介護士 消防士 運転士 栄養士 博士 運転手 選手 歌手
     騎手 助手 店主 家主 地主 運営 担当 受付 近所 隣近所 番 殿 お嬢 数人 何人 一人 二人 三人 大勢 甲 乙 丙
+    元 大 新 前 上 中 下 後 横 外 内 先
     """
 )
 _ROLE_SUFFIXES = ("者", "員", "師", "官", "長")
@@ -606,7 +619,8 @@ _PARTICLE_AFTER = re.compile("^(?:から|には|とは|が|に|と|は|も)")
 _PERSON_ACTION = re.compile(
     "言わ|言っ|言い|書い|書か|書き|送っ|送ら|送り|送れ|投稿|載せ|上げ|晒|脅|殴|蹴|叩|撮|拡散|無視"
     "|誘|要求|外さ|外し|ブロック|悪口|暴言|連絡|電話|メッセージ|DM|LINE|いじめ|からか|回さ|回し|広め"
-    "|泣|遊|会|知り合|付き合|喧嘩|けんか|『|「"
+    "|泣|遊|会|知り合|付き合|喧嘩|けんか|やっ|やら|使っ|使わ|作っ|作ら|取っ|取ら|盗|奪|騙|だま"
+    "|ばら|なりすま|させ|笑|『|「"
 )
 _PLACE_OR_FIRM_AFTER = re.compile(
     "^の?(?:駅|町|市|区|村|郡|県|川|河原|橋|公園|通り|方面|付近|周辺|近く|辺り|あたり|出身|在住|地区"
@@ -614,29 +628,52 @@ _PLACE_OR_FIRM_AFTER = re.compile(
     "|自動車|工業|商事|商店|建設|電機|電器|製作所|銀行|証券|運輸|産業)"
 )
 _KANJI_CHAR = re.compile(f"[{_KANJI}]")
+_KANJI_WORD = re.compile(f"[{_KANJI}]+")
+_AND = re.compile("^(?:と|や|、)")
+_GROUP_BEFORE = re.compile(
+    "(?:クラス|ゼミ|部活|部|塾|サークル|チーム|職場|会社|バイト先|バイト|グループ|学年)の$"
+)
+_CLAUSE_OPENERS = "。、！？!?\n 『「（("
+_PASSIVE_MARKS = frozenset({"れ", "られ", "され"})
 _GIVEN_AFTER_SPACE = re.compile(f" ([{_KANJI}]{{1,3}})(?![{_KANJI}])")
 _KANA_ONLY = re.compile(f"^[{_HIRAGANA}{_KATAKANA}]+$")
 _HONORIFIC_AFTER = re.compile(f"^(?:{_HONORIFIC})")
+_NAME_LABEL_BEFORE = re.compile('(?:名前|本名|氏名|フルネーム)(?:は|が|も|:)?\\s?[「『"]?$')
+# Romaji names: Sato-san, or a capitalised word (or two) that the sentence calls a person.
+_LATIN_TITLE = re.compile(
+    r"(?<![A-Za-z0-9])([A-Z][a-z]{1,15})-(?:san|kun|chan|sama|sensei|senpai)(?![A-Za-z])"
+)
+_LATIN_NAME = re.compile(
+    r"(?<![A-Za-z0-9@._/#\-])([A-Z][a-z]{1,15}(?: [A-Z][a-z]{1,15})?|[A-Z]{3,15})(?![A-Za-z0-9])"
+)
+_NOT_LATIN_NAMES = re.compile(f"^(?:{_SNS_WORD.pattern}|ID|DM|URL|PDF|QR|Web|Google|Apple)$")
 
 
 def _is_role(word: str) -> bool:
     return word in _NOT_NAMES or word.endswith(_ROLE_SUFFIXES)
 
 
-def _in_person_context(norm: str, start: int, end: int) -> bool:
-    """Return whether the word at norm[start:end] reads as a person, not a thing."""
+def _named_as_person(norm: str, start: int, end: int) -> bool:
+    """Return whether the words around norm[start:end] say it is someone's name."""
     after = norm[end : end + 12]
-    if _HONORIFIC_AFTER.match(after) or _PERSON_NOUN_AFTER.match(after):
+    if _HONORIFIC_AFTER.match(after) or _PERSON_NOUN_AFTER.match(after.lstrip(" ")):
         return True
-    if _RELATION_BEFORE.search(norm[max(0, start - 8) : start]):
+    before = norm[max(0, start - 8) : start]
+    if _RELATION_BEFORE.search(before) or _NAME_LABEL_BEFORE.search(before):
         return True
     # Called by name inside quoted speech: 『あやね、…』
-    if start > 0 and norm[start - 1] in "『「" and after[:1] in "、,!?":
-        return True
-    particle = _PARTICLE_AFTER.match(after)
-    if particle:
-        return bool(_PERSON_ACTION.search(_clause_after(norm, end + particle.end(), 20)))
-    return False
+    return start > 0 and norm[start - 1] in "『「" and after[:1] in "、,!?"
+
+
+def _does_what_people_do(norm: str, end: int) -> bool:
+    """Return whether the word ending at end is followed by a particle and a person's act."""
+    particle = _PARTICLE_AFTER.match(norm[end : end + 3])
+    return bool(particle and _PERSON_ACTION.search(_clause_after(norm, end + particle.end(), 20)))
+
+
+def _in_person_context(norm: str, start: int, end: int) -> bool:
+    """Return whether the word at norm[start:end] reads as a person, not a thing."""
+    return _named_as_person(norm, start, end) or _does_what_people_do(norm, end)
 
 
 def _honorific_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
@@ -664,15 +701,68 @@ def _honorific_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         if _to_hiragana(word) in _KANA_GIVEN_NAMES or not is_common:
             spans.append(match.span(1))
     spans.extend(match.span(1) for match in _LATIN_HONORIFIC.finditer(norm))
+    spans.extend(match.span(1) for match in _LATIN_TITLE.finditer(norm))
+    return spans
+
+
+def _latin_names(norm: str) -> list[tuple[int, int]]:
+    """Return romaji words the sentence itself calls a name (Kentaと名乗る, 名前は Mika)."""
+    spans = []
+    for match in _LATIN_NAME.finditer(norm):
+        start, end = match.span(1)
+        if _NOT_LATIN_NAMES.match(match.group(1)):
+            continue
+        # 相手のGmail, 友達のiPhone: after a relation a romaji word is more often a thing.
+        after = norm[end : end + 12].lstrip(" ")
+        if _PERSON_NOUN_AFTER.match(after) or _NAME_LABEL_BEFORE.search(
+            norm[max(0, start - 8) : start]
+        ):
+            spans.append((start, end))
     return spans
 
 
 def _kana_names(norm: str) -> list[tuple[int, int]]:
-    return [
-        match.span(1)
-        for match in _KANA_NAME.finditer(norm)
-        if _in_person_context(norm, *match.span(1))
-    ]
+    spans = []
+    for match in _KANA_NAME.finditer(norm):
+        span = match.span(1) if match.group(1) else match.span(2)
+        if _in_person_context(norm, *span):
+            spans.append(span)
+    return spans
+
+
+def _kana_titled_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return hiragana words before くん・ちゃん・さん (しょうへいくん), listed or not.
+
+    Only with SudachiPy's tokens: without them a particle cannot be told from the name.
+    """
+    if not tokens:
+        return []
+    token_at = {token.start: token for token in tokens}
+    spans = []
+    for match in _KANA_TITLE.finditer(norm):
+        end = match.start()
+        # ちゃんと (properly), さまざま: the title is the start of another word.
+        title = token_at.get(end)
+        if title is not None and title.pos[0] not in ("接尾辞", "名詞"):
+            continue
+        start = end
+        while start > 0 and end - start < 12 and _HIRAGANA_CHAR.match(norm[start - 1]):
+            start -= 1
+        # しょうへいくんとだいごくん: the run may begin with the previous name's title.
+        previous = list(_KANA_TITLE_AND.finditer(norm, start, end))
+        if previous:
+            start = previous[-1].end()
+        # 後輩のれんくん, ともだちのみゆちゃん: the の before a name is not part of it.
+        cut = norm.rfind("の", start, end - 2)
+        if cut >= 0 and (cut > start + 1 or (cut == start and start > 0)):
+            start = cut + 1
+        # 娘とゆいちゃん: nor is a particle SudachiPy reads right after a noun.
+        while (token := token_at.get(start)) is not None and token.pos[0] == "助詞":
+            start = token.end
+        word = norm[start:end]
+        if 2 <= len(word) <= 6 and word[0] not in "おご" and word not in _NOT_KANA_NAMES:
+            spans.append((start, end))
+    return spans
 
 
 def _tagged_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
@@ -729,13 +819,91 @@ def _unknown_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=4096)
+def _could_be_surname(word: str) -> bool:
+    return any(
+        entry.part_of_speech()[2:4] == ("人名", "姓") for entry in _dictionary().lookup(word)
+    )
+
+
+def _surname_words(
+    norm: str, tokens: list[_Token], found: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Return surnames that are also ordinary words or places (森, 千葉) where a person stands.
+
+    SudachiPy reads 森 as a forest and 千葉 as a place; the dictionary knows both as surnames
+    too. One counts as a name after a relation (先輩の千葉が), next to another name (林と谷口),
+    or opening a clause whose verb only a person does (森が…ばらした, 岡本に言われて).
+    """
+    starts = {start for start, _ in found}
+    ends = {end for _, end in found}
+    spans = []
+    for token in tokens:
+        start, end = token.start, token.end
+        word = norm[start:end]
+        if not (
+            token.pos[0] == "名詞"
+            and token.pos[2] in ("一般", "地名")
+            and len(word) <= 3
+            and _KANJI_WORD.fullmatch(word)
+            and not _is_role(word)
+        ):
+            continue
+        after = norm[end : end + 12]
+        if _PLACE_OR_FIRM_AFTER.match(after):
+            continue
+        joined = _AND.match(after)
+        beside = (joined and end + joined.end() in starts) or (
+            start > 0 and norm[start - 1] in "と、や" and start - 1 in ends
+        )
+        if not (beside or _stands_for_a_person(norm, tokens, start, end)):
+            continue
+        if _could_be_surname(word):
+            spans.append((start, end))
+    return spans
+
+
+def _stands_for_a_person(norm: str, tokens: list[_Token], start: int, end: int) -> bool:
+    """Return whether a word is in a person's slot: after a relation, or doing what people do."""
+    particle = _PARTICLE_AFTER.match(norm[end : end + 3])
+    if particle is None:
+        return False
+    before = norm[max(0, start - 8) : start]
+    if _RELATION_BEFORE.search(before) or _GROUP_BEFORE.search(before):
+        return True
+    if start > 0 and norm[start - 1] not in _CLAUSE_OPENERS:
+        return False
+    if particle.group() not in ("が", "に"):
+        return False
+    # The first verb after the word is the one it governs: 森が…秘密をばらした is a person,
+    # 森が燃えている写真を投稿した is not; 岡本に言われて is, 長野に旅行した時の…使われた is not.
+    after = end + particle.end()
+    index = bisect.bisect_left(tokens, after, key=lambda token: token.start)
+    for position in range(index, len(tokens)):
+        verb = tokens[position]
+        if verb.start - after > 20 or norm[verb.start] in _SENTENCE_END:
+            return False
+        if verb.pos[0] != "動詞":
+            continue
+        if not _PERSON_ACTION.search(norm, after, verb.end):
+            return False
+        if particle.group() == "が":
+            return True
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        return following is not None and norm[following.start : following.end] in _PASSIVE_MARKS
+    return False
+
+
 def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     spans = sorted(
         _honorific_names(norm, tokens)
+        + _latin_names(norm)
         + _kana_names(norm)
+        + _kana_titled_names(norm, tokens)
         + _tagged_names(norm, tokens)
         + _unknown_names(norm, tokens)
     )
+    spans = sorted(spans + _surname_words(norm, tokens, spans))
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start < merged[-1][1]:

@@ -14,7 +14,7 @@ from cases.pii import (
     find_pii,
     is_valid_my_number,
 )
-from tests.cases.pii_corpus import CORPUS, FRESH, half, locate
+from tests.cases.pii_corpus import CORPUS, FRESH, UNSEEN, half, locate
 
 TUNE = half("tune")
 HELD_OUT = half("held-out")
@@ -36,6 +36,12 @@ def test_the_fresh_batch_is_annotated_and_large_enough_to_measure():
     assert sum(1 for _, expected in FRESH if expected) >= 40
     assert sum(1 for _, expected in FRESH if not expected) >= 20
     assert not {text for text, _ in FRESH} & {text for text, _ in CORPUS}
+
+
+def test_the_unseen_batch_is_annotated_and_shares_no_narrative():
+    for text, expected in UNSEEN:
+        locate(text, expected)
+    assert not {text for text, _ in UNSEEN} & {text for text, _ in (*CORPUS, *FRESH)}
 
 
 def test_the_corpus_covers_what_the_guard_must_handle():
@@ -165,6 +171,48 @@ def test_a_check_digit_of_zero_covers_remainders_zero_and_one():
 def test_an_at_sign_in_prose_and_an_email_address_are_not_sns_ids():
     assert find_pii("@マークを全角で書いて、@の後にIDを入れて") == []
     assert [f.kind for f in find_pii("連絡先 taro@example.com")] == ["email"]
+
+
+def names(text: str) -> list[str]:
+    return [text[f.start : f.end] for f in find_pii(text) if f.kind == "person_name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("川上先輩にLINEで呼び出された。", "川上"),
+        ("Kaito-kunにゲームで脅された。", "Kaito"),
+        ("相手はRinaと名乗る女性。", "Rina"),
+        ("名前はミツキだと言っていた。", "ミツキ"),
+        ("しゅうへいくんに叩かれた。", "しゅうへい"),
+        ("先輩の大森から脅迫めいたDMが来た。", "大森"),
+    ],
+)
+def test_it_finds_names_in_forms_the_corpus_has_few_of(text, name):
+    assert names(text) == [name]
+
+
+def test_a_surname_that_is_an_ordinary_word_is_found_where_a_person_stands():
+    assert names("岡と佐藤が写真を晒した。") == ["岡", "佐藤"]
+    assert names("森がグループ通話で相談者の秘密をばらした。") == ["森"]
+    assert names("岡本に言われて画像を送ってしまった。") == ["岡本"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "森が燃えている写真を投稿した。",
+        "長野に旅行した時の写真を使われた。",
+        "大垣から電話があった。",
+        "高山に住む友人から連絡があった。",
+        "相手のGmailに送った。",
+        "ちゃんと話を聞いてほしい。",
+        "おばあちゃんとみなさんに相談した。",
+        "大先輩に相談した。",
+    ],
+)
+def test_ordinary_words_places_and_kin_words_are_not_names(text):
+    assert find_pii(text) == []
 
 
 def test_a_name_with_an_honorific_written_in_latin_letters_is_found():
