@@ -159,7 +159,7 @@ def national_table(query: StatsQuery) -> Table:
 
 
 def labels_for(dims: tuple[str, ...], keys: list[tuple]) -> dict[str, dict]:
-    """Return, per dimension, the Japanese label and the public code of each value."""
+    """Return, per dimension, the public code and the label (plain text) of each value."""
     values = {d: {k[i] for k in keys} for i, d in enumerate(dims)}
     out: dict[str, dict] = {}
     for d in dims:
@@ -171,10 +171,10 @@ def labels_for(dims: tuple[str, ...], keys: list[tuple]) -> dict[str, dict]:
             out[d] = {i: (slug, name) for i, slug, name in rows}
         elif d == "category":
             names = dict(Category.choices)
-            out[d] = {v: (v, names.get(v, _("内容の指定なし"))) for v in values[d]}
+            out[d] = {v: (v, str(names.get(v, _("内容の指定なし")))) for v in values[d]}
         elif d == "outcome":
             names = dict(Referral.Outcome.choices)
-            out[d] = {v: (v, names.get(v, _("終了していない"))) for v in values[d]}
+            out[d] = {v: (v, str(names.get(v, _("終了していない")))) for v in values[d]}
         elif d == "heading":
             names = {key: str(label) for key, label, _codes in NATIONAL_HEADINGS}
             out[d] = {v: (v, names.get(v, v)) for v in values[d]}

@@ -146,3 +146,21 @@ def test_xlsx_export_holds_the_same_table(spread, supervisor, api):
     assert ["岐阜市 相談窓口", 12] in values
     assert ["岐阜中央高校 相談室", 4] in values
     assert AuditEntry.objects.filter(action="export", detail__format="xlsx").exists()
+
+
+@pytest.mark.parametrize("group_by", ["service", "category", "desk", "month", "outcome"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_dimension_exports_in_both_formats(spread, supervisor, api, group_by, fmt):
+    from referrals.models import Referral
+
+    Referral.objects.update(status="concluded", outcome="advice_received")
+    rollups_rebuild()
+    dims = group_by if group_by == "outcome" else f"{group_by},outcome"
+    response = api(supervisor).get(f"/api/v1/stats/referrals.{fmt}", {**PERIOD, "group_by": dims})
+    assert response.status_code == 200
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert any("助言を受けた" in [str(v) for v in row] for row in rows)
