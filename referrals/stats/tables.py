@@ -58,7 +58,8 @@ class Table:
 
     @property
     def total(self) -> Cell:
-        return self.totals[()][0]
+        # A table with no dimension is its own total.
+        return self.totals[()][0] if self.dims else self.rows[0]
 
     def by_key(self, level: Level | None = None) -> dict[tuple, Cell]:
         cells = self.rows if level in (None, self.dims) else self.totals[level]

@@ -164,3 +164,13 @@ def test_every_dimension_exports_in_both_formats(spread, supervisor, api, group_
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert any("助言を受けた" in [str(v) for v in row] for row in rows)
+
+
+@pytest.mark.parametrize("group_by", ["", "service", "desk,month", "category,outcome"])
+def test_a_single_referral_is_hidden_not_a_500(desk, make_referral, supervisor, api, group_by):
+    make_referral(desk, when=at(2025, 6))
+    params = {**PERIOD, "group_by": group_by} if group_by else PERIOD
+    for path in (URL, "/api/v1/stats/referrals.csv", "/api/v1/stats/referrals.xlsx"):
+        assert api(supervisor).get(path, params).status_code == 200, path
+    body = api(supervisor).get(URL, params).json()
+    assert all(row["count"] is None for row in body["rows"])
