@@ -2,13 +2,14 @@ import re
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import desks_for
+from cases.selectors import cases_for
 from catalogue.selectors import services_for
 from referrals.engine import suggest
 from referrals.forms import TriageForm
@@ -76,4 +77,6 @@ def slip(request):
     reference = request.GET.get("reference", "")
     if not REFERENCE.fullmatch(reference):
         reference = ""
+    elif not cases_for(request.user).filter(reference=reference).exists():
+        raise Http404
     return render(request, "referrals/slip.html", {"windows": windows, "reference": reference})

@@ -3,6 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.referrals.followup_factories import CaseFactory
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -35,7 +37,8 @@ def test_the_triage_works_with_the_keyboard_alone(page, login, counsellor):
     expect(page.locator("#suggestions .badge--urgent").first).to_be_visible()
 
 
-def test_the_slip_prints_on_one_a4_page(page, login, counsellor):
+def test_the_slip_prints_on_one_a4_page(page, login, counsellor, desk):
+    CaseFactory(desk=desk, reference="GIFU-CITY-2026-0042", opened_by=counsellor)
     login("owner")
     page.goto(
         page.base_url

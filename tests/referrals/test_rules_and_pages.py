@@ -7,6 +7,7 @@ from referrals.forms import TriageForm
 from referrals.models import SuggestionRule
 from referrals.services import rule_delete, rule_save, rules_delete
 from tests.factories import UserFactory
+from tests.referrals.followup_factories import CaseFactory
 
 
 @pytest.fixture
@@ -214,7 +215,8 @@ def test_the_triage_page_uses_the_chosen_desks_own_windows(web, supervisor, scho
     assert room.name in page
 
 
-def test_the_slip_lists_the_chosen_windows_with_qr_codes_and_the_reference(web, counsellor):
+def test_the_slip_lists_the_chosen_windows_with_qr_codes_and_the_reference(web, counsellor, desk):
+    CaseFactory(desk=desk, reference="GIFU-CITY-2026-0042", opened_by=counsellor)
     page = (
         web(counsellor)
         .get("/triage/slip/", {"service": ["ihaho", "jinken"], "reference": "GIFU-CITY-2026-0042"})
@@ -223,6 +225,13 @@ def test_the_slip_lists_the_chosen_windows_with_qr_codes_and_the_reference(web, 
     assert "相談窓口のご案内" in page
     assert "0570-003-110" in page and page.count("<svg") == 2
     assert "GIFU-CITY-2026-0042" in page
+
+
+def test_the_slip_prints_no_reference_of_another_desk(web, counsellor, outsider, other_desk):
+    CaseFactory(desk=other_desk, reference="OGAKI-CITY-2026-0007", opened_by=outsider)
+    params = {"service": "ihaho", "reference": "OGAKI-CITY-2026-0007"}
+    assert web(counsellor).get("/triage/slip/", params).status_code == 404
+    assert web(outsider).get("/triage/slip/", params).status_code == 200
 
 
 def test_the_slip_carries_nothing_but_a_reference(web, counsellor):
