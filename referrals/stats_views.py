@@ -79,7 +79,9 @@ def stats_export_view(request, table: str, fmt: str):
     if errors:
         return HttpResponse("\n".join(m for ms in errors.values() for m in ms), status=400)
     stats = national_table(query) if table == "national" else referral_table(query, (table,))
-    data, filename = stats_export(user=request.user, query=query, fmt=fmt, name=table, table=stats)
+    data, filename = stats_export(
+        user=request.user, query=query, fmt=fmt, name=table, table=stats, with_total=True
+    )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

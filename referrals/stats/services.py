@@ -12,7 +12,7 @@ from cases.audit import audit_record
 from cases.models import AuditEntry
 from referrals.stats.exports import table_csv, table_xlsx
 from referrals.stats.params import StatsQuery, parse_stats_query
-from referrals.stats.tables import Table, flat_rows, referral_table
+from referrals.stats.tables import Table, flat_rows, referral_table, total_row
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -47,11 +47,23 @@ def suppression_note(k: int) -> str:
 
 
 def stats_export(
-    *, user: User, query: StatsQuery, fmt: str, name: str, table: Table | None = None
+    *,
+    user: User,
+    query: StatsQuery,
+    fmt: str,
+    name: str,
+    table: Table | None = None,
+    with_total: bool = False,
 ) -> tuple[bytes, str]:
-    """Return the table as a CSV or XLSX file and record the export in the audit trail."""
+    """Return the table as a CSV or XLSX file and record the export in the audit trail.
+
+    ``with_total`` ends a one-way table with its total, for files people read rather than
+    the API's files, whose every row is a cell.
+    """
     table = table if table is not None else referral_table(query)
     headers, _api_rows, rows = flat_rows(table)
+    if with_total and len(table.dims) == 1:
+        rows.append(total_row(table))
     note = suppression_note(table.threshold)
     if fmt == "csv":
         data = table_csv(headers, rows)

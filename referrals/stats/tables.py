@@ -153,7 +153,13 @@ def national_table(query: StatsQuery) -> Table:
     dims = ("heading",)
     levels = marginals({(h,): n for h, n in counts.items()}, dims=dims)
     levels[()] = {(): total} if total else {}
-    return build_table(levels, dims)
+    table = build_table(levels, dims)
+    # Every heading in the order national reports use, a heading with no intake as 0.
+    cells = table.by_key()
+    table.rows = [
+        cells.get((key,), Cell((key,), 0, False)) for key, _label, _codes in NATIONAL_HEADINGS
+    ]
+    return table
 
 
 # --- Labels ---------------------------------------------------------------------------------
@@ -209,6 +215,13 @@ def flat_rows(table: Table) -> tuple[list[str], list[dict], list[list]]:
         )
     headers = [dimension_title(d) for d in table.dims] + [_("件数")]
     return headers, api_rows, sheet_rows
+
+
+def total_row(table: Table) -> list:
+    """Return the export row of a one-way table's total, for the people reading the file."""
+    # Headings overlap (a case counts under each of its headings): their total is intakes.
+    label = _("相談の件数") if table.dims == ("heading",) else _("合計")
+    return [label, shown(table.total, table.threshold)]
 
 
 def shown(cell: Cell, k: int) -> int | str:

@@ -107,3 +107,19 @@ def test_the_national_view_maps_categories_onto_headings(recent, supervisor, web
     assert values["名誉毀損等"] == 6
     assert values["いじめ"] == "<3", "hidden too, or 12 - 6 - 4 would give privacy away"
     assert values["プライバシー侵害"] == "<3"
+
+
+def test_the_national_export_lists_every_heading_in_order_and_the_intakes(recent, supervisor, web):
+    from referrals.stats.national import NATIONAL_HEADINGS
+
+    data = web(supervisor).get("/stats/export/national.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data)))
+    assert [r[0] for r in rows[1:-1]] == [str(label) for _key, label, _c in NATIONAL_HEADINGS]
+    assert dict(rows[1:])["自殺誘引等情報"] == "0"
+    assert rows[-1][0] == "相談の件数"
+
+
+def test_a_dashboard_export_ends_with_its_total(recent, supervisor, web):
+    data = web(supervisor).get("/stats/export/desk.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data)))
+    assert rows[-1][0] == "合計"
