@@ -191,11 +191,11 @@ def _due_text(due_on: datetime.date, today: datetime.date) -> str:
     if text is None:
         if due_on < today:
             text = _("%(due)s（%(days)d日超過）") % {
-                "due": dateformat.format(due_on, "n月j日"),
+                "due": dateformat.format(due_on, _("n月j日")),
                 "days": (today - due_on).days,
             }
         else:
-            text = dateformat.format(due_on, "n月j日（D）")
+            text = dateformat.format(due_on, _("n月j日（D）"))
         if len(_DUE_TEXTS) > 10_000:
             _DUE_TEXTS.clear()
         _DUE_TEXTS[key] = text
