@@ -1,7 +1,7 @@
 """Benchmark the weekly reminder sweep on PostgreSQL.
 
 Seeds (once) 10,000 staff with 200,000 open follow-ups in a database of its own, then runs
-one weekly sweep — the same ``referrals.reminders.sweep`` beat and ``sendreminders`` run —
+one weekly sweep — the same ``reminders.services.sweep`` beat and ``sendreminders`` run —
 delivering to a local SMTP sink (aiosmtpd in another process). Prints the total time, mails
 per second and database queries per digest, and exits non-zero when a target is missed.
 
@@ -109,12 +109,13 @@ def seed(*, reseed: bool) -> None:
     from django.db import connection
 
     from accounts.models import Desk, Membership, User
-    from referrals.models import Digest, FollowUp
+    from referrals.models import FollowUp
+    from reminders.models import Digest
 
     if reseed:
         with connection.cursor() as cursor:
             cursor.execute(
-                "TRUNCATE referrals_followup, referrals_digest, referrals_referral, "
+                "TRUNCATE referrals_followup, reminders_digest, referrals_referral, "
                 "referrals_deletionrequest, cases_case, accounts_membership, accounts_desk, "
                 "accounts_user RESTART IDENTITY CASCADE"
             )
@@ -171,7 +172,7 @@ def sweep_process(at: str, port: int, results) -> None:
     from django.db import connection
     from django.utils.dateparse import parse_datetime
 
-    from referrals import reminders
+    from reminders import services as reminders
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
@@ -185,7 +186,7 @@ def sweep_process(at: str, port: int, results) -> None:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        result = reminders.sweep(now=parse_datetime(at), inline=True)
+        result = reminders.sweep(now=parse_datetime(at))
     results.put((result.sent, result.skipped, result.failed, len(result.batches), queries))
 
 

@@ -35,7 +35,7 @@ from accounts.models import User  # noqa: E402
 from accounts.selectors import supervised_desk_ids  # noqa: E402
 from cases.models import Case  # noqa: E402
 from referrals.models import FollowUp, Referral  # noqa: E402
-from referrals.stats.periods import Month, Period  # noqa: E402
+from stats.periods import Month, Period  # noqa: E402
 
 
 def p95(samples: list[float]) -> float:

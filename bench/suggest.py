@@ -39,13 +39,7 @@ from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
 from catalogue.vocabulary import Category, Flag, Situation, Wish  # noqa: E402
-from referrals.engine import (  # noqa: E402
-    Intake,
-    current_ruleset,
-    evaluate,
-    suggest,
-    suggest_with,
-)
+from triage.engine import Intake, current_ruleset, evaluate, suggest, suggest_with  # noqa: E402
 
 INTAKES_TARGET = 20_000
 API_RATIO_TARGET = 1.5

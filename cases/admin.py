@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from cases import services
-from cases.audit import audit_record
 from cases.guard import guard_free_text
-from cases.models import AuditEntry, Case, Note
+from cases.models import Case, Note
 
 
 class CaseAdminForm(forms.ModelForm):
@@ -79,21 +80,3 @@ class CaseAdmin(admin.ModelAdmin):
         original = Case.objects.get(pk=obj.pk)
         # The service writes and audits; the admin must not save the form's instance itself.
         services.case_update(case=original, by=request.user, **fields)
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "case", "desk", "via", "ip"]
-    list_filter = ["action", "via", "desk"]
-    search_fields = ["case__reference", "actor__username"]
-    date_hierarchy = "at"
-    readonly_fields = ["at", "actor", "action", "case", "desk", "detail", "ip", "via"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -22,11 +22,12 @@ from rest_framework.response import Response
 
 from accounts.models import Desk, Membership
 from accounts.selectors import desk_ids_for
+from audit.models import AuditEntry
+from audit.services import audit_record_many
 from cases import selectors, services
-from cases.audit import audit_record_many
 from cases.forms import CaseFilterForm
 from cases.guard import PersonalDataError
-from cases.models import FREE_TEXT_MAX_LENGTH, AuditEntry, Case, Note
+from cases.models import FREE_TEXT_MAX_LENGTH, Case, Note
 from cases.pii import KIND_LABELS
 from catalogue.vocabulary import (
     AgeBand,
@@ -39,8 +40,8 @@ from catalogue.vocabulary import (
     Wish,
     code_list_validator,
 )
-from referrals.api import SuggestionSerializer, suggestion_result_data
-from referrals.engine import Intake, suggest
+from triage.api import SuggestionSerializer, suggestion_result_data
+from triage.engine import Intake, suggest
 
 
 def as_api_error(error: DjangoValidationError) -> ValidationError:

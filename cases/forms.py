@@ -6,7 +6,7 @@ from accounts.models import Membership
 from accounts.selectors import desks_for
 from cases.models import FREE_TEXT_MAX_LENGTH, Case
 from catalogue.vocabulary import AgeBand, Category, Channel, Consulter, Platform
-from referrals.forms import UNKNOWN_CODE, TriageForm
+from triage.forms import UNKNOWN_CODE, TriageForm
 
 PII_HELP = _(
     "個人を特定できる情報（氏名・住所・電話番号・メールアドレス・ID・URL・生年月日・学校名と学年・組）は書かないでください。"

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from accounts.selectors import desk_ids_for, supervised_desk_ids
-from cases.audit import audit_record
-from cases.models import AuditEntry, Case
+from audit.models import AuditEntry
+from audit.services import audit_record
+from cases.models import Case
 
 
 def cases_for(user: User, *, write: bool = False) -> QuerySet[Case]:
@@ -103,8 +104,8 @@ def assignable_counsellors(case_or_desk_id) -> QuerySet[User]:
 def audit_entries_for(user: User, *, reference: str = "") -> QuerySet[AuditEntry]:
     """Return the audit trail of the desks the user supervises, newest first."""
     entries = AuditEntry.objects.filter(desk_id__in=supervised_desk_ids(user)).select_related(
-        "actor", "case", "desk"
+        "actor"
     )
     if reference:
-        entries = entries.filter(case__reference=reference)
+        entries = entries.filter(case_reference=reference)
     return entries.order_by("-at", "-id")

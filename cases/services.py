@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Desk, Membership, User
-from cases.audit import audit_record
+from audit.services import audit_record
 from cases.guard import guard_free_text
 from cases.models import CODE_LISTS, Case, CaseCounter, Note
 from cases.signals import case_closing

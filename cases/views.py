@@ -1,19 +1,23 @@
 import csv
+import re
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import supervised_desk_ids
+from audit.models import AuditEntry
+from audit.services import audit_record_many
 from cases import selectors, services
-from cases.audit import audit_record_many
 from cases.forms import (
     CaseEditForm,
     CaseFilterForm,
@@ -25,10 +29,14 @@ from cases.forms import (
     add_service_errors,
 )
 from cases.guard import free_text_findings
-from cases.models import AuditEntry, Case
-from referrals.engine import Intake, suggest
+from cases.models import Case
+from catalogue.selectors import services_for
+from triage.engine import Intake, suggest
 
 PAGE_SIZE = 50
+SLIP_MAX_WINDOWS = 6
+# Only a case reference may appear on a slip, never free text that could identify the person.
+REFERENCE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+){1,5}")
 FREE_TEXT_FIELDS = ("summary", "body", "reason", "note")
 
 
@@ -299,3 +307,35 @@ def audit_list(request):
     entries = selectors.audit_entries_for(request.user, reference=reference)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "cases/audit_list.html", {"page": page, "reference_filter": reference})
+
+
+def _qr_svg(url: str) -> str:
+    """Draw a QR code of the address as inline SVG, made here rather than by an outside service."""
+    return segno.make(url, error="m").svg_inline(scale=3, border=1, dark="#1c2430")
+
+
+@login_required
+def slip(request):
+    """Print the chosen windows for the person to take away, with at most a case reference."""
+    slugs = request.GET.getlist("service")[:SLIP_MAX_WINDOWS]
+    if not slugs:
+        return HttpResponseBadRequest(_("窓口を1つ以上選んでください。"))
+    by_slug = {
+        service.slug: service for service in services_for(request.user).filter(slug__in=slugs)
+    }
+    windows = [
+        {
+            "service": by_slug[slug],
+            "qr": mark_safe(_qr_svg(by_slug[slug].url)) if by_slug[slug].url else "",
+        }
+        for slug in slugs
+        if slug in by_slug
+    ]
+    if not windows:
+        return HttpResponseBadRequest(_("選んだ窓口が見つかりません。"))
+    reference = request.GET.get("reference", "")
+    if not REFERENCE.fullmatch(reference):
+        reference = ""
+    elif not selectors.cases_for(request.user).filter(reference=reference).exists():
+        raise Http404
+    return render(request, "triage/slip.html", {"windows": windows, "reference": reference})

@@ -6,14 +6,14 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet
 from catalogue.api import ServiceViewSet
-from referrals.api import SuggestionView
-from referrals.referral_api import (
+from referrals.api import (
     CaseDeletionRequestsView,
     CaseReferralsView,
     FollowUpViewSet,
     ReferralViewSet,
 )
-from referrals.stats_api import ReferralStatsFileView, ReferralStatsView
+from stats.api import ReferralStatsFileView, ReferralStatsView
+from triage.api import SuggestionView
 
 router = DefaultRouter()
 router.register("catalogue/services", ServiceViewSet, basename="service")

@@ -159,10 +159,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    "audit",
     "accounts",
     "catalogue",
+    "triage",
     "cases",
     "referrals",
+    "stats",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -306,7 +310,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5)
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-reminders": {
-        "task": "referrals.tasks.sweep_reminders",
+        "task": "reminders.tasks.sweep_reminders",
         "schedule": REMINDER_SWEEP_MINUTES * 60,
         "options": {"expires": REMINDER_SWEEP_MINUTES * 60},
     },

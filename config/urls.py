@@ -11,10 +11,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalogue/", include("catalogue.urls")),
-    path("triage/", include("referrals.urls")),
+    path("triage/", include("triage.urls")),
     path("cases/", include("cases.urls")),
-    path("follow-ups/", include("referrals.referral_urls")),
-    path("stats/", include("referrals.stats_urls")),
+    path("follow-ups/", include("referrals.urls")),
+    path("stats/", include("stats.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

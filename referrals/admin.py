@@ -1,122 +1,51 @@
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
+"""Admin for referrals, follow-ups, deletion requests and designated platforms."""
 
-from accounts.models import Desk
-from catalogue.vocabulary import Category, Flag, Situation, Wish
-from referrals.engine import suggest
-from referrals.forms import TriageForm
-from referrals.models import SAFETY_LOCKED_FIELDS, SuggestionRule
-from referrals.services import rule_delete, rule_save, rules_delete
+from django.contrib import admin
+
+from referrals.models import DeletionRequest, DesignatedPlatform, FollowUp, Referral
 
 
-class RuleForm(forms.ModelForm):
-    situations = forms.MultipleChoiceField(
-        label=_("相談の状況"),
-        choices=Situation.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    wishes = forms.MultipleChoiceField(
-        label=_("希望"), choices=Wish.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    categories = forms.MultipleChoiceField(
-        label=_("内容"),
-        choices=Category.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    flags = forms.MultipleChoiceField(
-        label=_("フラグ"), choices=Flag.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    class Meta:
-        model = SuggestionRule
-        fields = ["situations", "wishes", "categories", "flags"]
+@admin.register(DesignatedPlatform)
+class DesignatedPlatformAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "decision_days", "designated_on", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
 
 
-@admin.register(SuggestionRule)
-class SuggestionRuleAdmin(admin.ModelAdmin):
-    form = RuleForm
-    list_display = ["name", "service", "desk_local", "weight", "urgency", "is_safety", "is_active"]
-    list_filter = ["is_active", "is_safety", "urgency"]
-    search_fields = ["name", "reason", "service__name"]
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    fk_name = "referral"
+    extra = 0
+    fields = ["kind", "due_on", "result", "done_at", "done_by"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["case", "service_name", "method", "status", "outcome", "created_at"]
+    list_filter = ["status", "outcome", "method"]
+    search_fields = ["case__reference", "service_name"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["case", "referred_by"]
     autocomplete_fields = ["service"]
-    change_list_template = "admin/referrals/suggestionrule/change_list.html"
-    fieldsets = [
-        (None, {"fields": ["name", "is_active"]}),
-        (
-            _("条件"),
-            {
-                "fields": [
-                    "situations",
-                    "wishes",
-                    "or_no_wish",
-                    "categories",
-                    "category_mode",
-                    "or_no_category",
-                    "flags",
-                    "desk_kind",
-                ]
-            },
-        ),
-        (
-            _("案内"),
-            {"fields": ["service", "desk_local", "weight", "urgency", "reason", "reason_en"]},
-        ),
-    ]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_safety:
-            return [f.removesuffix("_id") for f in SAFETY_LOCKED_FIELDS]
-        return []
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_safety:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        rule_save(rule=obj)
-
-    def delete_model(self, request, obj):
-        rule_delete(rule=obj)
-
-    def delete_queryset(self, request, queryset):
-        try:
-            rules_delete(rules=queryset)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-
-    def get_urls(self):
-        return [
-            path(
-                "try/",
-                self.admin_site.admin_view(self.try_view),
-                name="referrals_suggestionrule_try",
-            ),
-            *super().get_urls(),
-        ]
-
-    def try_view(self, request):
-        """Show the suggestions an intake would get under the current rules."""
-        form = TriageForm(request.GET or None)
-        desks = Desk.objects.order_by("kind", "name")
-        desk = desks.filter(slug=request.GET.get("desk") or None).first()
-        result = suggest(form.to_intake(desk=desk)) if form.is_valid() else None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("ルールを試す"),
-            "form": form,
-            "result": result,
-            "desks": desks,
-            "desk": desk,
-        }
-        return TemplateResponse(request, "admin/referrals/suggestionrule/try.html", context)
+    readonly_fields = ["service_name", "service_phone", "service_url", "created_at", "updated_at"]
+    inlines = [FollowUpInline]
 
 
-from referrals import referral_admin  # noqa: E402,F401  registers the referral and reminder admins
+@admin.register(DeletionRequest)
+class DeletionRequestAdmin(admin.ModelAdmin):
+    list_display = ["case", "platform", "sent_by", "sent_on"]
+    list_filter = ["platform", "sent_by"]
+    search_fields = ["case__reference"]
+    raw_id_fields = ["case", "referral", "recorded_by"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["case", "kind", "due_on", "result", "done_at"]
+    list_filter = ["kind", "result", ("done_at", admin.EmptyFieldListFilter)]
+    search_fields = ["case__reference"]
+    date_hierarchy = "due_on"
+    raw_id_fields = ["case", "referral", "deletion_request", "previous", "done_by"]

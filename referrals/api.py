@@ -1,117 +1,248 @@
-from django.utils import timezone
+"""API for referrals, deletion requests and follow-ups; access goes through the cases app."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import desk_ids_for
-from catalogue.api import ServiceSerializer
-from catalogue.vocabulary import Category, Flag, Platform, Situation, Wish
-from referrals.engine import Intake, current_ruleset, suggest
-
-CODE_FIELDS = {
-    name: frozenset(choices.values)
-    for name, choices in {
-        "wishes": Wish,
-        "categories": Category,
-        "flags": Flag,
-        "platforms": Platform,
-    }.items()
-}
-SITUATIONS = frozenset(Situation.values)
+from cases.api import DeskScopedViewSet
+from cases.selectors import case_get_for
+from catalogue.selectors import services_for
+from referrals import services
+from referrals.models import DeletionRequest, DesignatedPlatform, FollowUp, Referral
 
 
-class IntakeCodesSerializer(serializers.Serializer):
-    """The request body, described for the OpenAPI schema; `parse_intake` reads it."""
-
-    situation = serializers.ChoiceField(choices=Situation.choices)
-    wishes = serializers.MultipleChoiceField(choices=Wish.choices, required=False)
-    categories = serializers.MultipleChoiceField(choices=Category.choices, required=False)
-    flags = serializers.MultipleChoiceField(choices=Flag.choices, required=False)
-    platforms = serializers.MultipleChoiceField(choices=Platform.choices, required=False)
-    desk = serializers.SlugField(required=False)
+def _as_api_error(error: DjangoValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
 
 
-def parse_intake(data, user) -> Intake:
-    """Read an intake's codes from a request body, naming each bad field and code."""
-    if not isinstance(data, dict):
-        raise ValidationError({"non_field_errors": [_("JSONオブジェクトで送ってください。")]})
-    errors: dict[str, list[str]] = {}
-    situation = data.get("situation")
-    if not situation:
-        errors["situation"] = [_("相談の状況（situation）は必須です。")]
-    elif not isinstance(situation, str) or situation not in SITUATIONS:
-        errors["situation"] = [_("不明なコードです: %(codes)s") % {"codes": situation}]
-    codes = {}
-    for name, known in CODE_FIELDS.items():
-        value = data.get(name) or []
-        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-            errors[name] = [_("コードの一覧で指定してください。")]
-            continue
-        unknown = [code for code in value if code not in known]
-        if unknown:
-            errors[name] = [_("不明なコードです: %(codes)s") % {"codes": ", ".join(unknown)}]
-        codes[name] = frozenset(value)
-    desk_id = desk_kind = None
-    if data.get("desk"):
-        desk_id, desk_kind = current_ruleset().desks.get(str(data["desk"]), (None, None))
-        if desk_id is None or desk_id not in desk_ids_for(user):
-            desk_id = desk_kind = None
-            errors["desk"] = [
-                _("デスク「%(slug)s」には所属していません。") % {"slug": data["desk"]}
-            ]
-    if errors:
-        raise ValidationError(errors)
-    return Intake(situation=situation, desk_id=desk_id, desk_kind=desk_kind, **codes)
+class ReferralSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.reference", read_only=True)
+    service = serializers.CharField(source="service.slug", read_only=True)
+    follow_up_on = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "case",
+            "service",
+            "service_name",
+            "service_phone",
+            "service_url",
+            "method",
+            "consent_recorded_at",
+            "status",
+            "outcome",
+            "follow_up_on",
+            "created_at",
+            "contacted_at",
+            "in_progress_at",
+            "concluded_at",
+        ]
+        read_only_fields = fields
+
+    def get_follow_up_on(self, referral) -> str | None:
+        """The date of the referral's next open follow-up."""
+        dates = sorted(f.due_on for f in referral.follow_ups.all() if f.is_open)
+        return dates[0].isoformat() if dates else None
 
 
-class SuggestionSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
-    urgent = serializers.BooleanField()
-    service = ServiceSerializer()
-    reasons = serializers.ListField(child=serializers.CharField())
-    notes = serializers.ListField(child=serializers.CharField())
+class ReferralCreateSerializer(serializers.Serializer):
+    service = serializers.SlugField(help_text=_("窓口の識別子（slug）"))
+    method = serializers.ChoiceField(choices=Referral.Method.choices)
+    consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("warm_handoff・desk_contacted・accompanied では本人の同意が必要です。"),
+    )
+    follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_service(self, slug):
+        service = services_for(self.context["request"].user).filter(slug=slug).first()
+        if service is None:
+            raise serializers.ValidationError(_("窓口「%(slug)s」はありません。") % {"slug": slug})
+        return service
 
 
-class SuggestionResultSerializer(serializers.Serializer):
-    suggestions = SuggestionSerializer(many=True)
-    guidance = serializers.ListField(child=serializers.CharField())
+class ReferralUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Referral.Status.choices, required=False)
+    outcome = serializers.ChoiceField(choices=Referral.Outcome.choices, required=False)
+
+    def validate(self, data):
+        if not data:
+            raise serializers.ValidationError(
+                {"status": [_("status か outcome を指定してください。")]}
+            )
+        return data
 
 
-def suggestion_result_data(result) -> dict:
-    """Return a SuggestionResult in the API's form, each window serialized once a ruleset."""
-    # needs_review depends on the day, so a window's data is kept for one day at most.
-    today = timezone.localdate()
-    day, services = result.memo.get("service_data", (None, None))
-    if day != today:
-        services = {}
-        result.memo["service_data"] = (today, services)
-    suggestions = []
-    for s in result.suggestions:
-        data = services.get(s.service.id)
-        if data is None:
-            data = services[s.service.id] = ServiceSerializer(s.service).data
-        suggestions.append(
-            {
-                "rank": s.rank,
-                "urgent": s.urgent,
-                "service": data,
-                "reasons": s.reasons,
-                "notes": s.notes,
-            }
-        )
-    return {"suggestions": suggestions, "guidance": result.guidance}
+class DeletionRequestSerializer(serializers.ModelSerializer):
+    platform = serializers.SlugRelatedField(
+        slug_field="code", queryset=DesignatedPlatform.objects.filter(is_active=True)
+    )
+    referral = serializers.PrimaryKeyRelatedField(
+        queryset=Referral.objects.none(), required=False, allow_null=True
+    )
+    follow_up_on = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeletionRequest
+        fields = ["id", "platform", "sent_by", "sent_on", "referral", "follow_up_on", "created_at"]
+        read_only_fields = ["id", "follow_up_on", "created_at"]
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["referral"].queryset = case.referrals.all()
+
+    def get_follow_up_on(self, request) -> str | None:
+        dates = sorted(f.due_on for f in request.follow_ups.all())
+        return dates[0].isoformat() if dates else None
 
 
-class SuggestionView(APIView):
-    """Suggest consultation windows for an intake, ranked and explained."""
+class CaseReferralsView(APIView):
+    """List a case's referrals, or record a new one (which schedules its follow-up)."""
 
-    parser_classes = [JSONParser]
+    @extend_schema(responses=ReferralSerializer(many=True))
+    def get(self, request, reference):
+        case = case_get_for(request.user, reference)
+        referrals = case.referrals.select_related("case", "service").prefetch_related("follow_ups")
+        return Response(ReferralSerializer(referrals, many=True).data)
 
-    @extend_schema(request=IntakeCodesSerializer, responses=SuggestionResultSerializer)
-    def post(self, request):
-        result = suggest(parse_intake(request.data, request.user))
-        return Response(suggestion_result_data(result), status=status.HTTP_200_OK)
+    @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
+    def post(self, request, reference):
+        case = case_get_for(request.user, reference, write=True)
+        incoming = ReferralCreateSerializer(data=request.data, context={"request": request})
+        incoming.is_valid(raise_exception=True)
+        try:
+            referral = services.referral_record(
+                case=case, referred_by=request.user, **incoming.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+class CaseDeletionRequestsView(APIView):
+    """Record a deletion request to a designated platform; its 7-day deadline is followed up."""
+
+    @extend_schema(request=DeletionRequestSerializer, responses={201: DeletionRequestSerializer})
+    def post(self, request, reference):
+        case = case_get_for(request.user, reference, write=True)
+        incoming = DeletionRequestSerializer(data=request.data, case=case)
+        incoming.is_valid(raise_exception=True)
+        try:
+            created = services.deletion_request_record(
+                case=case, recorded_by=request.user, **incoming.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+        return Response(DeletionRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralViewSet(mixins.RetrieveModelMixin, DeskScopedViewSet):
+    """Read a referral, or move it along its lifecycle (an illegal step is a 400)."""
+
+    queryset = Referral.objects.select_related("case", "service").prefetch_related("follow_ups")
+    serializer_class = ReferralSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(request=ReferralUpdateSerializer, responses=ReferralSerializer)
+    def partial_update(self, request, pk=None):
+        referral = self.get_object()
+        incoming = ReferralUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            referral = services.referral_update(
+                referral=referral, by=request.user, **incoming.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+        return Response(ReferralSerializer(self.get_queryset().get(pk=referral.pk)).data)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.reference", read_only=True)
+    referral = serializers.PrimaryKeyRelatedField(read_only=True)
+    window = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "case", "referral", "kind", "due_on", "window", "result", "done_at"]
+        read_only_fields = fields
+
+    def get_window(self, follow_up) -> str:
+        if follow_up.referral_id:
+            return follow_up.referral.service_name
+        if follow_up.deletion_request_id:
+            return follow_up.deletion_request.platform.name
+        return ""
+
+
+class FollowUpRecordSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(
+        choices=[c for c in FollowUp.Result.choices if c[0] not in FollowUp.SYSTEM_RESULTS]
+    )
+    referral_status = serializers.ChoiceField(choices=Referral.Status.choices, required=False)
+    outcome = serializers.ChoiceField(choices=Referral.Outcome.choices, required=False)
+    next_on = serializers.DateField(required=False, allow_null=True)
+
+
+class FollowUpFilterSerializer(serializers.Serializer):
+    due_before = serializers.DateField(required=False)
+    mine = serializers.BooleanField(required=False, default=False)
+
+
+class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DeskScopedViewSet):
+    """Open follow-ups of the user's desks, soonest first; record one in a single step."""
+
+    queryset = FollowUp.objects.select_related(
+        "case", "referral", "deletion_request__platform"
+    ).order_by("due_on", "id")
+    serializer_class = FollowUpSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action != "list":
+            return queryset
+        filters = FollowUpFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = queryset.filter(done_at__isnull=True)
+        if due_before := filters.validated_data.get("due_before"):
+            queryset = queryset.filter(due_on__lt=due_before)
+        if filters.validated_data["mine"]:
+            queryset = queryset.filter(case__assigned_to=self.request.user)
+        return queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("due_before", str, description="YYYY-MM-DD: due before this day"),
+            OpenApiParameter("mine", bool, description="only cases assigned to me"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=FollowUpRecordSerializer, responses=FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        """Record the result, the referral's progress and the next date in one step."""
+        follow_up = self.get_object()
+        incoming = FollowUpRecordSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            follow_up = services.follow_up_record(
+                follow_up=follow_up, by=request.user, **incoming.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+        return Response(FollowUpSerializer(follow_up).data)

@@ -8,10 +8,6 @@ class ReferralsConfig(AppConfig):
 
     def ready(self):
         from cases.signals import case_closing
-        from referrals import signals
-        from referrals.referral_services import refuse_closing_with_open_follow_ups
-        from referrals.stats import rollups as stats_rollups
+        from referrals.services import refuse_closing_with_open_follow_ups
 
-        signals.connect()
-        stats_rollups.connect()
         case_closing.connect(refuse_closing_with_open_follow_ups, dispatch_uid="referrals-open")

@@ -1,19 +1,7 @@
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+"""Signals higher layers connect to, so referrals need not know about them."""
 
-from accounts.models import Desk
-from catalogue.models import Organization, Phone, Service
-from referrals.engine import bump_version
-from referrals.models import SuggestionRule
+from django.dispatch import Signal
 
-
-def ruleset_changed(sender, **kwargs):
-    transaction.on_commit(bump_version)
-
-
-def connect() -> None:
-    for model in (SuggestionRule, Service, Phone, Organization, Desk):
-        post_save.connect(ruleset_changed, sender=model, dispatch_uid=f"ruleset-{model.__name__}")
-        post_delete.connect(
-            ruleset_changed, sender=model, dispatch_uid=f"ruleset-del-{model.__name__}"
-        )
+# Sent after open follow-ups were closed in bulk (``FollowUp.objects.mark_done``), with
+# ``buckets``: the set of (desk id, due date) they were counted under while open.
+follow_ups_closed = Signal()

@@ -1,82 +1,189 @@
-import re
+"""Pages for referrals and follow-ups: this week's list, one-step recording, the case's actions."""
 
-import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import render
-from django.utils.safestring import mark_safe
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.selectors import desks_for
-from cases.selectors import cases_for
+from cases.selectors import case_get_for
 from catalogue.selectors import services_for
-from referrals.engine import suggest
-from referrals.forms import TriageForm
+from referrals import selectors, services
+from referrals.forms import (
+    DeletionRequestForm,
+    DigestPreferenceForm,
+    FollowUpRecordForm,
+    ReferralForm,
+    ReferralStatusForm,
+)
 
-SLIP_MAX_WINDOWS = 6
-# Only a case reference may appear on a slip, never free text that could identify the person.
-REFERENCE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+){1,5}")
 
-
-def _desk(request):
-    """Return the desk the page acts for: the one chosen, or the user's only desk."""
-    desks = list(desks_for(request.user))
-    chosen = request.POST.get("desk") or request.GET.get("desk")
-    for desk in desks:
-        if desk.slug == chosen:
-            return desk
-    return desks[0] if len(desks) == 1 else None
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 @login_required
-def triage(request):
-    form = TriageForm(request.GET or None)
-    desk = _desk(request)
-    result = suggest(form.to_intake(desk=desk)) if form.is_valid() else None
-    return render(
-        request,
-        "referrals/triage.html",
-        {"form": form, "result": result, "desks": desks_for(request.user), "desk": desk},
+def week(request):
+    """List the overdue follow-ups and those due in the coming seven days."""
+    scope = "desk" if request.GET.get("scope") == "desk" else "mine"
+    today = timezone.localdate()
+    groups = selectors.week_follow_ups(request.user, today=today, assigned_only=scope == "mine")
+    context = {**groups, "today": today, "scope": scope}
+    return render(request, "referrals/followups_week.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record(request, follow_up_id):
+    """Record a follow-up's result, the referral's progress and the next date in one step."""
+    follow_up = selectors.follow_up_get_for(
+        request.user, follow_up_id, write=request.method == "POST"
     )
+    form = FollowUpRecordForm(
+        request.POST if request.method == "POST" else None, prefix=f"f{follow_up.pk}"
+    )
+    if request.method == "POST" and follow_up.is_open and form.is_valid():
+        data = form.cleaned_data
+        try:
+            follow_up = services.follow_up_record(
+                follow_up=follow_up,
+                result=data["result"],
+                by=request.user,
+                referral_status=data["referral_status"] or None,
+                outcome=data["outcome"] or None,
+                next_on=data["next_on"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            message = _("%(reference)s のフォローアップを記録しました。") % {
+                "reference": follow_up.case.reference
+            }
+            if request.htmx:
+                return render(
+                    request,
+                    "referrals/_followup_row.html",
+                    {"follow_up": follow_up, "today": timezone.localdate(), "status": message},
+                )
+            messages.success(request, message)
+            return redirect("followups:week")
+    template = "referrals/_followup_form.html" if request.htmx else "referrals/followup_record.html"
+    return render(request, template, {"follow_up": follow_up, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refer(request, reference):
+    """Record a referral of the case to a window, from a suggestion or the catalogue."""
+    case = case_get_for(request.user, reference, write=request.method == "POST")
+    initial = {}
+    if slug := request.GET.get("service"):
+        initial["service"] = services_for(request.user).filter(slug=slug).first()
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        services=services_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_record(
+                case=case,
+                service=data["service"],
+                method=data["method"],
+                consent=data["consent"],
+                follow_up_on=data["follow_up_on"],
+                referred_by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("「%(name)s」への案内を記録しました。フォローアップは %(date)s です。")
+                % {
+                    "name": referral.service_name,
+                    "date": referral.follow_ups.first().due_on.strftime("%Y-%m-%d"),
+                },
+            )
+            return redirect(case)
+    return render(request, "referrals/referral_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deletion_request(request, reference):
+    """Record a deletion request to a designated platform; its 7-day deadline is followed up."""
+    case = case_get_for(request.user, reference, write=request.method == "POST")
+    form = DeletionRequestForm(
+        request.POST if request.method == "POST" else None,
+        initial={"sent_on": timezone.localdate()},
+        platforms=selectors.designated_platforms(),
+        referrals=case.referrals.all(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_ = services.deletion_request_record(
+                case=case, recorded_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(platform)s への削除の申出を記録しました。回答期限 %(date)s に確認します。")
+                % {
+                    "platform": request_.platform.name,
+                    "date": request_.decision_due_on.strftime("%Y-%m-%d"),
+                },
+            )
+            return redirect(case)
+    return render(request, "referrals/referral_deletion_form.html", {"case": case, "form": form})
 
 
 @login_required
 @require_POST
-def triage_suggestions(request):
-    form = TriageForm(request.POST)
-    if not form.is_valid():
-        return render(request, "referrals/_suggestions.html", {"triage_errors": form.errors})
-    result = suggest(form.to_intake(desk=_desk(request)))
-    return render(request, "referrals/_suggestions.html", {"result": result})
-
-
-def _qr_svg(url: str) -> str:
-    """Draw a QR code of the address as inline SVG, made here rather than by an outside service."""
-    return segno.make(url, error="m").svg_inline(scale=3, border=1, dark="#1c2430")
+def referral_status(request, referral_id):
+    """Move a referral along its lifecycle from the case page."""
+    referral = selectors.referral_get_for(request.user, referral_id, write=True)
+    form = ReferralStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_update(
+                referral=referral,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                outcome=form.cleaned_data["outcome"] or None,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("案内の状況を更新しました。"))
+    else:
+        messages.error(request, _("状況と結果を選び直してください。"))
+    return redirect(referral.case)
 
 
 @login_required
-def slip(request):
-    slugs = request.GET.getlist("service")[:SLIP_MAX_WINDOWS]
-    if not slugs:
-        return HttpResponseBadRequest(_("窓口を1つ以上選んでください。"))
-    by_slug = {
-        service.slug: service for service in services_for(request.user).filter(slug__in=slugs)
-    }
-    windows = [
-        {
-            "service": by_slug[slug],
-            "qr": mark_safe(_qr_svg(by_slug[slug].url)) if by_slug[slug].url else "",
-        }
-        for slug in slugs
-        if slug in by_slug
-    ]
-    if not windows:
-        return HttpResponseBadRequest(_("選んだ窓口が見つかりません。"))
-    reference = request.GET.get("reference", "")
-    if not REFERENCE.fullmatch(reference):
-        reference = ""
-    elif not cases_for(request.user).filter(reference=reference).exists():
-        raise Http404
-    return render(request, "referrals/slip.html", {"windows": windows, "reference": reference})
+@require_http_methods(["GET", "POST"])
+def digest_settings(request):
+    """Choose the day and hour of the weekly reminder, or pause it."""
+    form = DigestPreferenceForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        services.digest_preferences_update(
+            user=request.user,
+            weekday=form.cleaned_data["digest_weekday"],
+            hour=form.cleaned_data["digest_hour"],
+            paused=form.cleaned_data["digest_paused"],
+        )
+        messages.success(request, _("週間リマインダーの設定を保存しました。"))
+        return redirect("followups:settings")
+    return render(request, "referrals/followups_settings.html", {"form": form})

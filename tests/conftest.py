@@ -7,6 +7,8 @@ from rest_framework.test import APIClient
 from accounts.models import Desk, Membership
 from tests.factories import DeskFactory, MembershipFactory, UserFactory
 
+pytest_plugins = ["tests.case_fixtures"]
+
 PASSWORD = "correct-horse-battery"
 
 
@@ -82,7 +84,7 @@ def web(db):
 @pytest.fixture(autouse=True)
 def fresh_suggestion_rules():
     """Compile the suggestion rules afresh in each test, as each test's database starts afresh."""
-    from referrals.engine import forget_ruleset
+    from triage.engine import forget_ruleset
 
     forget_ruleset()
 

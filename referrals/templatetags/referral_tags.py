@@ -2,7 +2,7 @@ from django.template import Library
 from django.utils import timezone
 
 from referrals.models import FollowUp, Referral
-from referrals.referral_selectors import case_referrals, open_follow_up_count
+from referrals.selectors import case_referrals, open_follow_up_count
 
 register = Library()
 

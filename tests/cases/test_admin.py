@@ -1,6 +1,6 @@
 import pytest
 
-from cases.models import AuditEntry
+from audit.models import AuditEntry
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_admin_changes_go_through_the_service_and_are_audited(admin_client, case
 
 def test_reading_a_case_in_the_admin_is_audited(admin_client, case):
     assert admin_client.get(change_url(case)).status_code == 200
-    assert AuditEntry.objects.filter(action="view", via="admin", case=case).exists()
+    assert AuditEntry.objects.filter(action="view", via="admin", case_reference=case.reference).exists()
 
 
 def test_cases_are_neither_added_nor_deleted_in_the_admin(admin_client, case):
@@ -72,15 +72,15 @@ def test_cases_are_neither_added_nor_deleted_in_the_admin(admin_client, case):
 
 def test_the_audit_trail_is_read_only_in_the_admin(admin_client, case):
     entry = AuditEntry.objects.get(action="create")
-    assert admin_client.get("/admin/cases/auditentry/").status_code == 200
-    page = admin_client.get(f"/admin/cases/auditentry/{entry.pk}/change/")
+    assert admin_client.get("/admin/audit/auditentry/").status_code == 200
+    page = admin_client.get(f"/admin/audit/auditentry/{entry.pk}/change/")
     assert page.status_code == 200
     assert 'type="submit"' not in page.content.decode().split('id="auditentry_form"')[-1]
     assert (
         admin_client.post(
-            f"/admin/cases/auditentry/{entry.pk}/delete/", {"post": "yes"}
+            f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}
         ).status_code
         == 403
     )
-    assert admin_client.get("/admin/cases/auditentry/add/").status_code == 403
+    assert admin_client.get("/admin/audit/auditentry/add/").status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()

@@ -5,8 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from cases import services
-from cases.models import AuditEntry, Case, CaseCounter, Note
+from cases.models import Case, CaseCounter, Note
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

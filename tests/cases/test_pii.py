@@ -7,13 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cases.pii import (
-    CATALOGUE_PHONE_NUMBERS,
-    KIND_LABELS,
-    Finding,
-    find_pii,
-    is_valid_my_number,
-)
+from cases.pii import CATALOGUE_PHONE_NUMBERS, KIND_LABELS, Finding, find_pii, is_valid_my_number
 from tests.cases.pii_corpus import CORPUS, FRESH, UNSEEN, half, locate
 
 TUNE = half("tune")

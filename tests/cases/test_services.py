@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from cases import services
 from cases.guard import PersonalDataError
-from cases.models import AuditEntry, Case, CaseCounter, Note
+from cases.models import Case, CaseCounter, Note
 from cases.signals import case_closing
 from tests.factories import DeskFactory, MembershipFactory, UserFactory
 

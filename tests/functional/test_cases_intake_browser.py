@@ -3,7 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import AuditEntry, Case
+from audit.models import AuditEntry
+from cases.models import Case
 
 pytestmark = [
     pytest.mark.browser,
@@ -57,8 +58,8 @@ def test_suggestions_show_live_and_saving_records_the_case(page, login, counsell
     assert case.situation == "victim"
     assert case.wishes == ["delete"]
     assert page.url.endswith(f"/cases/{case.reference}/")
-    assert AuditEntry.objects.filter(case=case, action=AuditEntry.Action.CREATE).exists()
-    assert AuditEntry.objects.filter(case=case, action=AuditEntry.Action.VIEW).exists()
+    assert AuditEntry.objects.filter(case_reference=case.reference, action=AuditEntry.Action.CREATE).exists()
+    assert AuditEntry.objects.filter(case_reference=case.reference, action=AuditEntry.Action.VIEW).exists()
 
 
 def test_a_summary_with_personal_data_is_refused_and_nothing_is_stored(page, login, counsellor):

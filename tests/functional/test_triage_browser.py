@@ -42,7 +42,7 @@ def test_the_slip_prints_on_one_a4_page(page, login, counsellor, desk):
     login("owner")
     page.goto(
         page.base_url
-        + "/triage/slip/?service=ihaho&service=jinken&service=bullying-hotline&service=safeline"
+        + "/cases/slip/?service=ihaho&service=jinken&service=bullying-hotline&service=safeline"
         "&service=kodomo-sos-24&service=kodomo-jinken-110&reference=GIFU-CITY-2026-0042"
     )
     expect(page.get_by_role("heading", name="相談窓口のご案内")).to_be_visible()

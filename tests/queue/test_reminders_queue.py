@@ -13,9 +13,9 @@ import pytest
 from django.db import transaction
 
 from accounts.models import Membership, User
-from referrals import reminders
-from referrals.models import Digest
-from referrals.tasks import sweep_reminders
+from reminders import services as reminders
+from reminders.models import Digest
+from reminders.tasks import queue_batch, sweep_reminders
 from tests.queue.conftest import ROOT, Worker, wait_for
 from tests.referrals.followup_factories import activity, case_with_follow_ups, tokyo
 
@@ -53,7 +53,7 @@ def sweep_until_delivered(smtp, expected: set[str], *, timeout: float) -> None:
     """Sweep once a second, as beat would every few minutes, until every digest has arrived."""
 
     def done() -> bool:
-        reminders.sweep(now=NOW)
+        reminders.sweep(now=NOW, dispatch=queue_batch)
         return delivered(smtp) >= expected
 
     wait_for(done, timeout=timeout, interval=1.0, what="every digest to be delivered")
@@ -74,7 +74,7 @@ def test_smtp_down_then_up_delivers_every_digest_once(desk, broker, smtp, worker
     expected = expected_message_ids()
     wait_for(lambda: delivered(smtp) >= expected, timeout=30, what="delivery after SMTP is up")
     sweep_reminders.delay(at=NOW.isoformat())
-    reminders.sweep(now=NOW)
+    reminders.sweep(now=NOW, dispatch=queue_batch)
     time.sleep(1.5)
     assert_each_delivered_once(smtp, expected)
     assert all(attempts >= 2 for attempts in Digest.objects.values_list("attempts", flat=True))
@@ -86,7 +86,7 @@ def test_a_worker_killed_during_a_batch_loses_nothing(
     # Thirty mails at 0.4 s leave ten seconds for the kill to land mid-batch on a busy machine.
     counsellors_with_due_follow_ups(desk, 30)
     smtp.sink.delay = 0.4
-    reminders.sweep(now=NOW)
+    reminders.sweep(now=NOW, dispatch=queue_batch)
     expected = expected_message_ids()
     wait_for(lambda: len(smtp.sink.message_ids) >= 3, timeout=30, what="a batch to be under way")
     worker.kill()
@@ -115,7 +115,7 @@ def test_a_worker_killed_during_a_batch_loses_nothing(
 
 def test_a_restarted_redis_server_loses_nothing(desk, broker, smtp, worker_env, tmp_path):
     counsellors_with_due_follow_ups(desk, 6)
-    reminders.sweep(now=NOW)
+    reminders.sweep(now=NOW, dispatch=queue_batch)
     assert broker.queue_length() > 0
     broker.restart()
     assert broker.queue_length() == 0, "the queued tasks should be gone with the restart"
@@ -165,13 +165,13 @@ def test_two_sweeps_at_once_send_each_digest_once(desk, smtp, worker, worker_env
 def test_a_rolled_back_transaction_enqueues_nothing(desk, broker, smtp, worker_env, tmp_path):
     counsellors_with_due_follow_ups(desk, 3)
     with pytest.raises(RuntimeError), transaction.atomic():
-        reminders.sweep(now=NOW)
+        reminders.sweep(now=NOW, dispatch=queue_batch)
         assert Digest.objects.filter(lease_until__isnull=False).count() == 3
         raise RuntimeError("the caller's transaction fails after the sweep")
     assert broker.queue_length() == 0
     assert not Digest.objects.exists()
 
-    reminders.sweep(now=NOW)
+    reminders.sweep(now=NOW, dispatch=queue_batch)
     assert broker.queue_length() == 1
     worker = Worker(worker_env, tmp_path / "worker.log")
     worker.start()
@@ -190,11 +190,11 @@ def test_a_supervisors_weekly_summary_goes_through_the_worker_once(
     case_with_follow_ups(
         desk=desk, assigned_to=counsellor, due=[NOW.date()], created_at=tokyo(2026, 10, 5, 10)
     )
-    reminders.sweep(now=NOW)
+    reminders.sweep(now=NOW, dispatch=queue_batch)
     expected = expected_message_ids()
     assert len(expected) == 2
     wait_for(lambda: delivered(smtp) >= expected, timeout=30, what="both digests")
-    reminders.sweep(now=NOW)
+    reminders.sweep(now=NOW, dispatch=queue_batch)
     sweep_reminders.delay(at=NOW.isoformat())
     time.sleep(1.5)
     assert_each_delivered_once(smtp, expected)

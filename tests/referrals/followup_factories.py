@@ -4,8 +4,8 @@ import datetime
 
 import factory
 
+from core.workdays import TOKYO
 from referrals.models import FollowUp
-from referrals.schedule import TOKYO
 from tests.factories import DeskFactory, UserFactory
 
 

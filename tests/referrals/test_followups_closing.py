@@ -8,7 +8,7 @@ from cases.models import Case
 from cases.services import case_close
 from catalogue.models import Service
 from referrals.models import FollowUp
-from referrals.referral_services import referral_record
+from referrals.services import referral_record
 from tests.referrals.followup_factories import CaseFactory
 
 

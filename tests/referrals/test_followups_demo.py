@@ -8,8 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from referrals import reminders
-from referrals.models import Digest, FollowUp, Referral
+from referrals.models import FollowUp, Referral
+from reminders import services as reminders
+from reminders.models import Digest
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def test_the_demo_spreads_referrals_over_the_last_year_with_outcomes(demo):
 
 
 def test_a_fresh_demo_sends_the_demo_staff_their_digest_at_once(demo):
-    reminders.sweep(inline=True)
+    reminders.sweep()
     recipients = {message.to[0]: message for message in mail.outbox}
     assert {"counsellor@example.jp", "school@example.jp", "supervisor@example.jp"} <= set(
         recipients

@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.template import Context, Template
 from django.utils import timezone
 
-from referrals import referral_services
+from referrals import services as referral_services
 from referrals.models import DeletionRequest, FollowUp, Referral
 from tests.referrals.followup_factories import CaseFactory, case_with_follow_ups
 

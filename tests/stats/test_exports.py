@@ -4,8 +4,8 @@ import io
 from openpyxl import load_workbook
 
 from catalogue.vocabulary import Category
-from referrals.stats.exports import table_csv, table_xlsx
-from referrals.stats.national import HEADING_OF, NATIONAL_HEADINGS
+from stats.exports import table_csv, table_xlsx
+from stats.national import HEADING_OF, NATIONAL_HEADINGS
 
 HEADERS = ["窓口", "件数"]
 ROWS = [["違法・有害情報相談センター", 12], ["法テラス", None], ["=HYPERLINK(1)", 4]]

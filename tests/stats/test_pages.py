@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cases.models import AuditEntry
+from audit.models import AuditEntry
 from tests.stats.conftest import at
 
 
@@ -110,7 +110,7 @@ def test_the_national_view_maps_categories_onto_headings(recent, supervisor, web
 
 
 def test_the_national_export_lists_every_heading_in_order_and_the_intakes(recent, supervisor, web):
-    from referrals.stats.national import NATIONAL_HEADINGS
+    from stats.national import NATIONAL_HEADINGS
 
     data = web(supervisor).get("/stats/export/national.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data)))

@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 
 from accounts.selectors import supervised_desk_ids
-from referrals.stats.params import StatsParamError, parse_stats_query
-from referrals.stats.periods import Month, Period
+from stats.params import StatsParamError, parse_stats_query
+from stats.periods import Month, Period
 
 TODAY = date(2026, 5, 14)
 

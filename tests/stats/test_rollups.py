@@ -8,12 +8,13 @@ from django.db.models import Count
 
 from cases.models import Case
 from cases.services import case_close
-from referrals.models import FollowUp, IntakeRollup, OpenFollowUpRollup
-from referrals.referral_services import follow_up_record, referral_update
-from referrals.stats.national import headings_of
-from referrals.stats.params import parse_stats_query
-from referrals.stats.rollups import month_of, rollups_rebuild
-from referrals.stats.tables import national_table, open_follow_ups_table
+from referrals.models import FollowUp
+from referrals.services import follow_up_record, referral_update
+from stats.models import IntakeRollup, OpenFollowUpRollup
+from stats.national import headings_of
+from stats.params import parse_stats_query
+from stats.rollups import month_of, rollups_rebuild
+from stats.tables import national_table, open_follow_ups_table
 from tests.stats.conftest import at
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import datetime
 
 from django.template.loader import render_to_string
 
-from referrals.stats.summary import weekly_summary
+from stats.summary import weekly_summary
 from tests.stats.conftest import at
 
 MONDAY = datetime.date(2026, 3, 16)

@@ -3,7 +3,7 @@ from fractions import Fraction
 
 import pytest
 
-from referrals.stats.suppression import levels_of, lines_with_one_unknown, marginals, suppress
+from stats.suppression import levels_of, lines_with_one_unknown, marginals, suppress
 
 
 def random_table(rng, dims, sizes, density=0.6, high=12):

@@ -5,11 +5,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from cases.models import AuditEntry
-from referrals.models import CategoryRollup, ReferralCategoryRollup, ReferralRollup
-from referrals.stats.params import parse_stats_query
-from referrals.stats.rollups import rollups_rebuild
-from referrals.stats.tables import referral_table
+from audit.models import AuditEntry
+from stats.models import CategoryRollup, ReferralCategoryRollup, ReferralRollup
+from stats.params import parse_stats_query
+from stats.rollups import rollups_rebuild
+from stats.tables import referral_table
 from tests.stats.conftest import at
 
 TODAY = datetime.date(2026, 5, 14)

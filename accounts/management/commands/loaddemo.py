@@ -1,15 +1,21 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-# Each feature appends its loader; they run in this order, each idempotent.
-DEMO_LOADERS = [
-    "accounts.demo.load",
-    "catalogue.demo.load",
-    "cases.demo.load",
-    "referrals.demo_followups.load",
-    "referrals.stats.rollups.demo_load",
-]
+
+def demo_loaders():
+    """Yield each app's ``demo.load``, lowest layer first (the order of INSTALLED_APPS).
+
+    A feature adds its demo data by giving its app a ``demo`` module; this command never
+    names the apps above it.
+    """
+    for app in apps.get_app_configs():
+        name = f"{app.name}.demo"
+        if find_spec(name) is not None:
+            yield import_module(name).load
 
 
 class Command(BaseCommand):
@@ -17,6 +23,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for path in DEMO_LOADERS:
-                import_string(path)(self.stdout)
+            for load in demo_loaders():
+                load(self.stdout)
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました / demo data loaded"))

@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from audit.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "case_reference", "desk_id", "via", "ip"]
+    list_filter = ["action", "via"]
+    search_fields = ["case_reference", "actor__username"]
+    date_hierarchy = "at"
+    readonly_fields = [
+        "at",
+        "actor",
+        "action",
+        "case_reference",
+        "desk_id",
+        "detail",
+        "ip",
+        "via",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,11 @@
+from django.core.management.commands import flush
+
+from audit.services import whole_database_wipe
+
+
+class Command(flush.Command):
+    """Django's flush, allowed to empty the audit trail on SQLite as TRUNCATE does on PostgreSQL."""
+
+    def handle(self, **options):
+        with whole_database_wipe():
+            return super().handle(**options)

@@ -1,0 +1,56 @@
+"""The audit trail: who read, changed or exported what, when and from where."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """Who did what to which case, when and from where; the database refuses to change it."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("閲覧")
+        LIST = "list", _("一覧に表示")
+        CREATE = "create", _("受付")
+        UPDATE = "update", _("内容の変更")
+        NOTE = "note", _("メモの追加")
+        REASSIGN = "reassign", _("担当変更")
+        STATUS = "status", _("状況の変化")
+        CLOSE = "close", _("終了")
+        REOPEN = "reopen", _("再開")
+        EXPORT = "export", _("書き出し")
+
+    class Via(models.TextChoices):
+        WEB = "web", _("画面")
+        API = "api", _("API")
+        ADMIN = "admin", _("管理サイト")
+        SYSTEM = "system", _("システム")
+
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作者"),
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    # Values, not foreign keys: an entry outlives the case it names and must never block
+    # the deletion of a case whose retention has ended.
+    case_reference = models.CharField(_("相談番号"), max_length=20, blank=True, db_index=True)
+    desk_id = models.PositiveIntegerField(_("窓口"), null=True, blank=True)
+    # Field names and codes only: free text is never copied here.
+    detail = models.JSONField(_("詳細"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("接続元IP"), null=True, blank=True)
+    via = models.CharField(_("経路"), max_length=10, choices=Via.choices, default=Via.SYSTEM)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["desk_id", "at"], name="audit_desk_at")]
+        verbose_name = _("監査記録")
+        verbose_name_plural = _("監査記録")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.case_reference}"

@@ -1,0 +1,173 @@
+"""The audit trail: who read, changed or exported which case, when and from where.
+
+Where a request is being served, its client address and path (web, API or admin) are taken
+from the request signals, so services and selectors need no request to record them. Behind
+a reverse proxy listed in ``TRUSTED_PROXIES`` the client address is read from
+X-Forwarded-For; from anyone else that header is ignored, as anyone can send it. The
+database refuses to update or delete entries (triggers created in audit migration 0002); only a
+whole-database wipe (``flush``, PostgreSQL's TRUNCATE) removes them.
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from typing import Any, Protocol
+
+from django.conf import settings
+
+from audit.models import AuditEntry
+
+
+class CaseLike(Protocol):
+    """What an entry takes from a case: its reference and desk, copied as values."""
+
+    reference: str
+    desk_id: int
+
+
+_request_origin: ContextVar[tuple[str | None, str] | None] = ContextVar(
+    "audit_request_origin", default=None
+)
+_erasable: ContextVar[bool] = ContextVar("audit_erasable", default=False)
+
+
+def _clean_ip(value: str | None) -> str | None:
+    """Return the address in canonical form, without a port or brackets; None if unreadable."""
+    value = (value or "").strip()
+    if value.startswith("["):
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:
+        value = value.partition(":")[0]
+    try:
+        return str(ip_address(value))
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]:
+    return tuple(ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_trusted(ip: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
+    address = ip_address(ip)
+    return any(address in network for network in networks)
+
+
+def client_ip(remote_addr: str | None, forwarded_for: str | None) -> str | None:
+    """Return the client's address: the peer's, or behind trusted proxies the forwarded one.
+
+    Only when the peer is a trusted proxy is X-Forwarded-For read, from the right: each
+    trusted proxy appends the address it saw, so the right-most hop that is not a trusted
+    proxy is the client. Hops further left were written by the client and prove nothing.
+    """
+    peer = _clean_ip(remote_addr)
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if peer is None or not forwarded_for or not _is_trusted(peer, networks):
+        return peer
+    client = peer
+    for hop in reversed(forwarded_for.split(",")):
+        ip = _clean_ip(hop)
+        if ip is None:
+            break
+        client = ip
+        if not _is_trusted(ip, networks):
+            break
+    return client
+
+
+def _via_for_path(path: str) -> str:
+    if path.startswith("/api/"):
+        return AuditEntry.Via.API
+    if path.startswith("/admin/"):
+        return AuditEntry.Via.ADMIN
+    return AuditEntry.Via.WEB
+
+
+def request_started(sender, environ=None, scope=None, **kwargs) -> None:
+    """Remember where the request being served comes from."""
+    if environ is not None:
+        ip = client_ip(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"))
+        path = environ.get("PATH_INFO", "")
+    elif scope is not None:
+        forwarded = b",".join(
+            value for name, value in scope.get("headers", ()) if name == b"x-forwarded-for"
+        )
+        ip = client_ip((scope.get("client") or (None,))[0], forwarded.decode("latin-1"))
+        path = scope.get("path", "")
+    else:
+        return
+    _request_origin.set((ip, _via_for_path(path)))
+
+
+def request_finished(sender, **kwargs) -> None:
+    _request_origin.set(None)
+
+
+def current_origin() -> tuple[str | None, str]:
+    """Return the client address and path kind of the request being served, if any."""
+    return _request_origin.get() or (None, AuditEntry.Via.SYSTEM)
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    case: CaseLike | None = None,
+    desk_id: int | None = None,
+    detail: dict | None = None,
+) -> AuditEntry:
+    """Write one audit entry; ``detail`` holds field names and codes, never free text."""
+    ip, via = current_origin()
+    entry = AuditEntry(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        case_reference=case.reference if case is not None else "",
+        desk_id=case.desk_id if case is not None else desk_id,
+        detail=detail or {},
+        ip=ip,
+        via=via,
+    )
+    entry.save()
+    return entry
+
+
+def audit_record_many(*, actor: Any, action: str, cases: Iterable[CaseLike]) -> None:
+    """Write one entry per case in a single query, e.g. for the cases shown on a list page."""
+    ip, via = current_origin()
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor,
+                action=action,
+                case_reference=case.reference,
+                desk_id=case.desk_id,
+                ip=ip,
+                via=via,
+            )
+            for case in cases
+        ]
+    )
+
+
+def erasable() -> int:
+    """Tell the SQLite trigger whether a whole-database wipe is under way (1) or not (0)."""
+    return int(_erasable.get())
+
+
+@contextmanager
+def whole_database_wipe():
+    """Let ``flush`` empty the audit table on SQLite, as TRUNCATE does on PostgreSQL."""
+    token = _erasable.set(True)
+    try:
+        yield
+    finally:
+        _erasable.reset(token)
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """Give each SQLite connection the function the audit triggers call."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("tsunagu_audit_erasable", 0, erasable)

@@ -1,0 +1,469 @@
+"""Weekly reminder digests: due state in the database, claimed before sending, sent in batches.
+
+A sweep (Celery beat every few minutes, or ``manage.py sendreminders``) creates one
+``Digest`` row per user and week once that user's digest time has come; the unique
+(user, period) constraint makes two sweeps agree on one row. Unsent rows are then leased in
+batches with a conditional UPDATE and handed to a task (or sent in-process). A task first
+re-leases its rows under a fresh token, so a redelivered copy of a task finds nothing to do;
+rows whose lease ran out (a lost task, a killed worker, a restarted broker) are simply leased
+again by the next sweep. A row is marked sent right after the SMTP server accepted its mail;
+only a crash in between can send a digest twice, and its Message-ID stays the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import smtplib
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User
+from core.emails import build_email
+from core.workdays import TOKYO
+from referrals.models import FollowUp
+from reminders.models import Digest
+from reminders.schedule import due_period
+from stats.summary import summary_from_counts, weekly_counts
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryDeferred(Exception):
+    """The SMTP server could not be reached; the unsent digests wait under a new lease."""
+
+    def __init__(self, token: str, error: str):
+        super().__init__(error)
+        self.token = token
+
+
+@dataclass
+class SweepResult:
+    created: int = 0
+    batches: list[tuple[list[int], str]] = field(default_factory=list)
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    @property
+    def leased(self) -> int:
+        return sum(len(ids) for ids, _token in self.batches)
+
+
+@dataclass
+class BatchResult:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def message_id_for(*, user_id: int, period: datetime.date) -> str:
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<digest.{user_id}.{period:%Y%m%d}@{domain}>"
+
+
+def _candidate_users(today: datetime.date):
+    """Return active, unpaused users who may have something in a digest due by today.
+
+    Every supervisor is one: their weekly summary may be the whole digest. Whether a digest
+    has anything to say is decided when it is sent; an empty one is skipped, not sent.
+    """
+    assigned = (
+        FollowUp.objects.open()
+        .filter(due_on__lte=today + datetime.timedelta(days=6), case__assigned_to__isnull=False)
+        .values("case__assigned_to_id")
+    )
+    supervisors = Membership.objects.filter(role=Membership.Role.SUPERVISOR).values("user_id")
+    return (
+        User.objects.filter(Q(id__in=assigned) | Q(id__in=supervisors))
+        .filter(is_active=True, digest_paused=False)
+        .exclude(email="")
+        .values_list("id", "digest_weekday", "digest_hour")
+    )
+
+
+def create_due_digests(*, now: datetime.datetime) -> int:
+    """Create the rows of every digest whose time has come; existing rows are left alone."""
+    today = timezone.localtime(now, TOKYO).date()
+    wanted = {}
+    for user_id, weekday, hour in _candidate_users(today):
+        period, at = due_period(now=now, weekday=weekday, hour=hour)
+        wanted[(user_id, period)] = at
+    if not wanted:
+        return 0
+    periods = {period for _user, period in wanted}
+    existing = set(
+        Digest.objects.filter(period__in=periods).values_list("user_id", "period").iterator()
+    )
+    rows = [
+        Digest(
+            user_id=user_id,
+            period=period,
+            scheduled_for=at,
+            message_id=message_id_for(user_id=user_id, period=period),
+        )
+        for (user_id, period), at in wanted.items()
+        if (user_id, period) not in existing
+    ]
+    Digest.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)
+
+
+def lease_batch(*, now: datetime.datetime, size: int) -> tuple[list[int], str]:
+    """Lease up to ``size`` unsent digests that nobody holds; return their ids and the token."""
+    token = uuid.uuid4().hex
+    free = Digest.objects.filter(status=Digest.Status.PENDING).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+    leased = free.filter(id__in=free.order_by("id").values("id")[:size]).update(
+        lease_token=token,
+        lease_until=now + datetime.timedelta(seconds=_setting("REMINDER_LEASE_SECONDS", 600)),
+    )
+    if not leased:
+        return [], token
+    ids = list(Digest.objects.filter(lease_token=token).values_list("id", flat=True))
+    return ids, token
+
+
+def sweep(
+    *,
+    now: datetime.datetime | None = None,
+    dispatch: Callable[[list[int], str], None] | None = None,
+) -> SweepResult:
+    """Create the digests that are due and hand every unsent one to a sender, in batches.
+
+    ``now`` is the time the digests are judged by (time travel for tests and ``--at``);
+    leases always run on the real clock. Each leased batch goes to ``dispatch`` (the
+    worker's queue, see ``reminders.tasks``) once its lease is committed; without one the
+    batches are sent in this process.
+    """
+    inline = dispatch is None
+    now = now or timezone.now()
+    result = SweepResult()
+    with transaction.atomic():
+        result.created = create_due_digests(now=now)
+    size = _setting("REMINDER_BATCH_SIZE", 100)
+    seen: set[int] = set()
+    while True:
+        with transaction.atomic():
+            ids, token = lease_batch(now=timezone.now(), size=size)
+            if ids and not inline:
+                transaction.on_commit(partial(dispatch, ids, token))
+        if not ids or seen.issuperset(ids):
+            break
+        seen.update(ids)
+        result.batches.append((ids, token))
+        if inline:
+            try:
+                sent = send_batch(digest_ids=ids, token=token)
+            except DeliveryDeferred as deferred:
+                Digest.objects.filter(lease_token=deferred.token).update(lease_until=None)
+                logger.warning("digests deferred, the next sweep retries them: %s", deferred)
+                break
+            result.sent += sent.sent
+            result.skipped += sent.skipped
+            result.failed += sent.failed
+    return result
+
+
+def _due_text(due_on: datetime.date, today: datetime.date) -> str:
+    """Return how a due date reads in a digest; cached, as a batch shares a few hundred dates."""
+    key = (due_on, today, translation.get_language())
+    text = _DUE_TEXTS.get(key)
+    if text is None:
+        if due_on < today:
+            text = _("%(due)s（%(days)d日超過）") % {
+                "due": dateformat.format(due_on, _("n月j日")),
+                "days": (today - due_on).days,
+            }
+        else:
+            text = dateformat.format(due_on, _("n月j日（D）"))
+        if len(_DUE_TEXTS) > 10_000:
+            _DUE_TEXTS.clear()
+        _DUE_TEXTS[key] = text
+    return text
+
+
+_DUE_TEXTS: dict[tuple, str] = {}
+
+
+def _item(follow_up: dict, today: datetime.date, kinds: dict[str, str], case_url: str) -> dict:
+    reference = follow_up["case__reference"]
+    return {
+        "reference": reference,
+        "url": case_url.replace(REFERENCE_SLOT, reference),
+        "due_on": follow_up["due_on"],
+        "due_text": _due_text(follow_up["due_on"], today),
+        "days_overdue": (today - follow_up["due_on"]).days,
+        "kind": kinds[follow_up["kind"]],
+        "window": follow_up["referral__service_name"]
+        or follow_up["deletion_request__platform__name"]
+        or "",
+        "desk": follow_up["case__desk__name"],
+        "assignee": follow_up["assignee"] or "",
+    }
+
+
+def case_path(reference: str) -> str:
+    return reverse("cases:detail", args=[reference])
+
+
+# References are letters, digits and hyphens: one reversed URL serves every item of a batch.
+REFERENCE_SLOT = "REFERENCE-SLOT"
+
+
+ITEM_FIELDS = (
+    "id",
+    "due_on",
+    "kind",
+    "case__reference",
+    "case__desk_id",
+    "case__desk__name",
+    "case__assigned_to_id",
+    "referral__service_name",
+    "deletion_request__platform__name",
+)
+
+
+def digest_contents(digests: list[Digest]) -> dict[int, dict]:
+    """Return each digest's mail context, built for the whole batch in a few queries."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _digest_contents(digests)
+
+
+def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
+    escalate_days = _setting("REMINDER_ESCALATE_AFTER_DAYS", 14)
+    days = {d.id: timezone.localtime(d.scheduled_for, TOKYO).date() for d in digests}
+    user_ids = [d.user_id for d in digests]
+    last_day = max(days.values()) + datetime.timedelta(days=6)
+    own = defaultdict(list)
+    for row in (
+        FollowUp.objects.open()
+        .filter(case__assigned_to_id__in=user_ids, due_on__lte=last_day)
+        .annotate(assignee=F("case__assigned_to__username"))
+        .order_by("due_on", "id")
+        .values(*ITEM_FIELDS, "assignee")
+    ):
+        own[row["case__assigned_to_id"]].append(row)
+    supervised = defaultdict(set)
+    for user_id, desk_id in Membership.objects.filter(
+        user_id__in=user_ids, role=Membership.Role.SUPERVISOR
+    ).values_list("user_id", "desk_id"):
+        supervised[user_id].add(desk_id)
+    late = defaultdict(list)
+    all_desks = set().union(*supervised.values())
+    if all_desks:
+        before = max(days.values()) - datetime.timedelta(days=escalate_days)
+        for row in (
+            FollowUp.objects.open()
+            .filter(case__desk_id__in=all_desks, due_on__lt=before)
+            .annotate(assignee=F("case__assigned_to__username"))
+            .order_by("due_on", "id")
+            .values(*ITEM_FIELDS, "assignee")
+        ):
+            late[row["case__desk_id"]].append(row)
+    weeks = {d.period for d in digests if supervised[d.user_id]}
+    counts = weekly_counts(all_desks, weeks)
+    site = settings.SITE_URL
+    case_url = site + case_path(REFERENCE_SLOT)
+    kinds = {code: str(label) for code, label in FollowUp.Kind.choices}
+    follow_ups_url = site + reverse("followups:week")
+    settings_url = site + reverse("followups:settings")
+    contents = {}
+    for digest in digests:
+        today = days[digest.id]
+        week_end = today + datetime.timedelta(days=6)
+        mine = [
+            _item(row, today, kinds, case_url)
+            for row in own[digest.user_id]
+            if row["due_on"] <= week_end
+        ]
+        escalate_before = today - datetime.timedelta(days=escalate_days)
+        escalated = [
+            _item(row, today, kinds, case_url)
+            for desk_id in sorted(supervised[digest.user_id])
+            for row in late[desk_id]
+            if row["due_on"] < escalate_before
+        ]
+        escalated.sort(key=lambda item: (item["due_on"], item["reference"]))
+        overdue = [item for item in mine if item["due_on"] < today]
+        due = [item for item in mine if item["due_on"] >= today]
+        desk_ids = supervised[digest.user_id]
+        summary = summary_from_counts(counts, desk_ids, digest.period) if desk_ids else None
+        contents[digest.id] = {
+            "recipient_name": str(digest.user),
+            "digest_date": today,
+            "overdue": overdue,
+            "due": due,
+            "escalated": escalated,
+            "total": len(mine),
+            "escalate_after_days": escalate_days,
+            "stats_summary": summary,
+            "follow_ups_url": follow_ups_url,
+            "settings_url": settings_url,
+        }
+    return contents
+
+
+def has_news(context: dict) -> bool:
+    """Tell whether a digest has anything to say: due follow-ups, escalations or numbers."""
+    summary = context["stats_summary"]
+    return bool(
+        context["total"] or context["escalated"] or (summary is not None and not summary["quiet"])
+    )
+
+
+# SMTPException is an OSError: catch the connection-level ones first, then the rest.
+LOST_CONNECTION = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+def _is_permanent(error: smtplib.SMTPException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in error.recipients.values())
+    code = getattr(error, "smtp_code", 0)
+    return isinstance(code, int) and code >= 500
+
+
+def send_batch(*, digest_ids: list[int], token: str) -> BatchResult:
+    """Send the digests still leased under ``token`` over one SMTP connection.
+
+    Raises ``DeliveryDeferred`` with a new lease token when the SMTP server cannot be
+    reached or drops the connection; the caller retries with that token later.
+    """
+    lease = datetime.timedelta(seconds=_setting("REMINDER_LEASE_SECONDS", 600))
+    mark_interval = float(getattr(settings, "REMINDER_MARK_INTERVAL_SECONDS", 1.0))
+    max_attempts = _setting("REMINDER_MAX_ATTEMPTS", 10)
+    mine = uuid.uuid4().hex
+    claimed = Digest.objects.filter(
+        id__in=digest_ids, status=Digest.Status.PENDING, lease_token=token
+    ).update(lease_token=mine, lease_until=timezone.now() + lease, attempts=F("attempts") + 1)
+    result = BatchResult()
+    if not claimed:
+        return result
+    digests = list(
+        Digest.objects.filter(lease_token=mine, status=Digest.Status.PENDING)
+        .select_related("user")
+        .order_by("id")
+    )
+    contents = digest_contents(digests)
+    empty = {d.id for d in digests if not has_news(contents[d.id])}
+    if empty:
+        Digest.objects.filter(id__in=empty, lease_token=mine).update(
+            status=Digest.Status.SKIPPED, lease_until=None
+        )
+        result.skipped = len(empty)
+    to_send = [d for d in digests if d.id not in empty]
+    if not to_send:
+        return result
+    accepted: list[int] = []
+    counts: dict[int, tuple[int, int]] = {}
+    marked_at = leased_at = time.monotonic()
+
+    def mark_sent() -> None:
+        nonlocal marked_at, leased_at
+        marked_at = time.monotonic()
+        if marked_at - leased_at > lease.total_seconds() / 2:
+            Digest.objects.filter(lease_token=mine, status=Digest.Status.PENDING).update(
+                lease_until=timezone.now() + lease
+            )
+            leased_at = marked_at
+        if not accepted:
+            return
+        Digest.objects.filter(id__in=accepted, status=Digest.Status.PENDING).update(
+            status=Digest.Status.SENT,
+            sent_at=timezone.now(),
+            lease_until=None,
+            last_error="",
+            item_count=Case(*(When(id=i, then=Value(counts[i][0])) for i in accepted)),
+            escalated_count=Case(*(When(id=i, then=Value(counts[i][1])) for i in accepted)),
+        )
+        result.sent += len(accepted)
+        accepted.clear()
+
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except OSError as error:
+        raise _defer(mine, to_send, error, lease) from error
+    try:
+        for position, digest in enumerate(to_send):
+            context = contents[digest.id]
+            message = build_email(
+                "digest",
+                context,
+                to=[digest.user.email],
+                headers={"Message-ID": digest.message_id},
+                connection=connection,
+            )
+            try:
+                message.send()
+            except LOST_CONNECTION as error:
+                mark_sent()
+                raise _defer(mine, to_send[position:], error, lease) from error
+            except smtplib.SMTPException as error:
+                # A refusal (5xx) is final; a temporary one (4xx) waits out its lease, so the
+                # next sweep — not this one — tries again.
+                failed = _is_permanent(error) or digest.attempts >= max_attempts
+                Digest.objects.filter(id=digest.id, lease_token=mine).update(
+                    status=Digest.Status.FAILED if failed else Digest.Status.PENDING,
+                    lease_until=None if failed else timezone.now() + lease,
+                    last_error=str(error)[:500],
+                )
+                result.failed += failed
+                continue
+            except OSError as error:
+                mark_sent()
+                raise _defer(mine, to_send[position:], error, lease) from error
+            accepted.append(digest.id)
+            counts[digest.id] = (context["total"], len(context["escalated"]))
+            # Marks are written at least once per interval, not per mail: a crash in between
+            # resends at most the mails accepted since the last mark.
+            if time.monotonic() - marked_at >= mark_interval:
+                mark_sent()
+        mark_sent()
+    finally:
+        # Whatever stopped the loop, record what the server accepted; a failing QUIT after
+        # that changes nothing.
+        with contextlib.suppress(Exception):
+            mark_sent()
+        with contextlib.suppress(Exception):
+            connection.close()
+    return result
+
+
+def _defer(token: str, digests: list[Digest], error: Exception, lease) -> DeliveryDeferred:
+    """Put the unsent digests under a fresh lease for the retry, recording why."""
+    new_token = uuid.uuid4().hex
+    ids = [d.id for d in digests]
+    max_attempts = _setting("REMINDER_MAX_ATTEMPTS", 10)
+    message = f"{error.__class__.__name__}: {error}"[:500]
+    pending = Digest.objects.filter(id__in=ids, lease_token=token, status=Digest.Status.PENDING)
+    pending.filter(attempts__gte=max_attempts).update(
+        status=Digest.Status.FAILED, lease_until=None, last_error=message
+    )
+    pending.update(lease_token=new_token, lease_until=timezone.now() + lease, last_error=message)
+    return DeliveryDeferred(new_token, message)
+
+
+def retry_countdown(retries: int) -> int:
+    """Seconds before the next attempt: exponential backoff, capped at the lease."""
+    base = _setting("REMINDER_RETRY_BASE_SECONDS", 30)
+    return min(base * 2**retries, _setting("REMINDER_LEASE_SECONDS", 600))

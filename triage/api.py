@@ -1,0 +1,117 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import desk_ids_for
+from catalogue.api import ServiceSerializer
+from catalogue.vocabulary import Category, Flag, Platform, Situation, Wish
+from triage.engine import Intake, current_ruleset, suggest
+
+CODE_FIELDS = {
+    name: frozenset(choices.values)
+    for name, choices in {
+        "wishes": Wish,
+        "categories": Category,
+        "flags": Flag,
+        "platforms": Platform,
+    }.items()
+}
+SITUATIONS = frozenset(Situation.values)
+
+
+class IntakeCodesSerializer(serializers.Serializer):
+    """The request body, described for the OpenAPI schema; `parse_intake` reads it."""
+
+    situation = serializers.ChoiceField(choices=Situation.choices)
+    wishes = serializers.MultipleChoiceField(choices=Wish.choices, required=False)
+    categories = serializers.MultipleChoiceField(choices=Category.choices, required=False)
+    flags = serializers.MultipleChoiceField(choices=Flag.choices, required=False)
+    platforms = serializers.MultipleChoiceField(choices=Platform.choices, required=False)
+    desk = serializers.SlugField(required=False)
+
+
+def parse_intake(data, user) -> Intake:
+    """Read an intake's codes from a request body, naming each bad field and code."""
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [_("JSONオブジェクトで送ってください。")]})
+    errors: dict[str, list[str]] = {}
+    situation = data.get("situation")
+    if not situation:
+        errors["situation"] = [_("相談の状況（situation）は必須です。")]
+    elif not isinstance(situation, str) or situation not in SITUATIONS:
+        errors["situation"] = [_("不明なコードです: %(codes)s") % {"codes": situation}]
+    codes = {}
+    for name, known in CODE_FIELDS.items():
+        value = data.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            errors[name] = [_("コードの一覧で指定してください。")]
+            continue
+        unknown = [code for code in value if code not in known]
+        if unknown:
+            errors[name] = [_("不明なコードです: %(codes)s") % {"codes": ", ".join(unknown)}]
+        codes[name] = frozenset(value)
+    desk_id = desk_kind = None
+    if data.get("desk"):
+        desk_id, desk_kind = current_ruleset().desks.get(str(data["desk"]), (None, None))
+        if desk_id is None or desk_id not in desk_ids_for(user):
+            desk_id = desk_kind = None
+            errors["desk"] = [
+                _("デスク「%(slug)s」には所属していません。") % {"slug": data["desk"]}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return Intake(situation=situation, desk_id=desk_id, desk_kind=desk_kind, **codes)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    urgent = serializers.BooleanField()
+    service = ServiceSerializer()
+    reasons = serializers.ListField(child=serializers.CharField())
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class SuggestionResultSerializer(serializers.Serializer):
+    suggestions = SuggestionSerializer(many=True)
+    guidance = serializers.ListField(child=serializers.CharField())
+
+
+def suggestion_result_data(result) -> dict:
+    """Return a SuggestionResult in the API's form, each window serialized once a ruleset."""
+    # needs_review depends on the day, so a window's data is kept for one day at most.
+    today = timezone.localdate()
+    day, services = result.memo.get("service_data", (None, None))
+    if day != today:
+        services = {}
+        result.memo["service_data"] = (today, services)
+    suggestions = []
+    for s in result.suggestions:
+        data = services.get(s.service.id)
+        if data is None:
+            data = services[s.service.id] = ServiceSerializer(s.service).data
+        suggestions.append(
+            {
+                "rank": s.rank,
+                "urgent": s.urgent,
+                "service": data,
+                "reasons": s.reasons,
+                "notes": s.notes,
+            }
+        )
+    return {"suggestions": suggestions, "guidance": result.guidance}
+
+
+class SuggestionView(APIView):
+    """Suggest consultation windows for an intake, ranked and explained."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=IntakeCodesSerializer, responses=SuggestionResultSerializer)
+    def post(self, request):
+        result = suggest(parse_intake(request.data, request.user))
+        return Response(suggestion_result_data(result), status=status.HTTP_200_OK)

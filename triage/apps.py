@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TriageConfig(AppConfig):
+    name = "triage"
+    verbose_name = _("案内先のさがし方")
+
+    def ready(self):
+        from triage import signals
+
+        signals.connect()
