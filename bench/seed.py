@@ -1,20 +1,35 @@
-"""Fill the database with realistic anonymised cases, referrals and follow-ups, fast."""
+"""Fill the database with realistic anonymised cases, referrals and follow-ups, fast.
 
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tsunagu_bench .venv/bin/python bench/seed.py --cases 100000
+
+The other benchmarks call ``seed_cases`` when their database is not seeded yet.
+"""
+
+import argparse
 import datetime
 import json
+import os
 import random
+import sys
 import time
+from pathlib import Path
 
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
-from django.utils import timezone
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from accounts.models import Desk, Membership, User
-from cases.models import Case
-from catalogue.models import Service
-from catalogue.vocabulary import Situation
-from referrals.models import FollowUp, Referral
-from stats.rollups import rollups_rebuild
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import Desk, Membership, User  # noqa: E402
+from cases.models import Case  # noqa: E402
+from catalogue.models import Service  # noqa: E402
+from catalogue.vocabulary import Situation  # noqa: E402
+from referrals.models import FollowUp, Referral  # noqa: E402
+from stats.rollups import rollups_rebuild  # noqa: E402
 
 BENCH_DESKS = 40
 SUPERVISED = 12
@@ -29,165 +44,151 @@ OUTCOMES = ["resolved", "content_deleted", "advice_received", "declined_by_windo
 OUTCOME_WEIGHTS = [25, 20, 30, 8, 12, 5]
 
 
-class Command(BaseCommand):
-    help = "ベンチマーク用の相談・案内・フォローアップを一括で作ります（既定はベンチ用デスク）。"
-
-    def add_arguments(self, parser):
-        parser.add_argument("--cases", type=int, default=10000)
-        parser.add_argument("--seed", type=int, default=6)
-        parser.add_argument("--batch", type=int, default=50000)
-
-    def handle(self, *args, cases: int, seed: int, batch: int, **options):
-        rng = random.Random(seed)
-        started = time.monotonic()
-        desks, staff = self.bench_cast()
-        services = list(Service.objects.filter(is_active=True).values_list("id", "name"))
-        service_weights = [1 / (i + 1) for i in range(len(services))]
-        desk_weights = [1 / (i + 1) ** 0.6 for i in range(len(desks))]
-        now = timezone.now()
-        start = now - datetime.timedelta(days=30 * MONTHS)
-        span = (now - start).total_seconds()
-        next_case = _next_id(Case)
-        next_referral = _next_id(Referral)
-        next_follow_up = _next_id(FollowUp)
-        made = {"cases": 0, "referrals": 0, "follow_ups": 0}
-        categories, weights = list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values())
-        situations = Situation.values
-        for offset in range(0, cases, batch):
-            case_rows, referral_rows, follow_up_rows = [], [], []
-            for _i in range(min(batch, cases - offset)):
-                case_id = next_case
-                next_case += 1
-                desk_id = rng.choices(desks, desk_weights)[0]
-                opened = start + datetime.timedelta(seconds=rng.random() * span)
-                picked = sorted(
-                    set(rng.choices(categories, weights, k=rng.choice((1, 1, 1, 2, 2, 3))))
-                )
-                if rng.random() < 0.04:
-                    picked = []
-                n_referrals = rng.choices((0, 1, 2, 3, 4), (5, 28, 38, 19, 10))[0]
-                case_rows.append(
+def seed_cases(*, cases: int, seed: int = 6, batch: int = 50000) -> None:
+    """Add ``cases`` bench cases with their referrals and follow-ups, written with COPY."""
+    rng = random.Random(seed)
+    started = time.monotonic()
+    desks, staff = bench_cast()
+    services = list(Service.objects.filter(is_active=True).values_list("id", "name"))
+    service_weights = [1 / (i + 1) for i in range(len(services))]
+    desk_weights = [1 / (i + 1) ** 0.6 for i in range(len(desks))]
+    now = timezone.now()
+    start = now - datetime.timedelta(days=30 * MONTHS)
+    span = (now - start).total_seconds()
+    next_case = _next_id(Case)
+    next_referral = _next_id(Referral)
+    next_follow_up = _next_id(FollowUp)
+    made = {"cases": 0, "referrals": 0, "follow_ups": 0}
+    categories, weights = list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values())
+    situations = Situation.values
+    for offset in range(0, cases, batch):
+        case_rows, referral_rows, follow_up_rows = [], [], []
+        for _i in range(min(batch, cases - offset)):
+            case_id = next_case
+            next_case += 1
+            desk_id = rng.choices(desks, desk_weights)[0]
+            opened = start + datetime.timedelta(seconds=rng.random() * span)
+            picked = sorted(set(rng.choices(categories, weights, k=rng.choice((1, 1, 1, 2, 2, 3)))))
+            if rng.random() < 0.04:
+                picked = []
+            n_referrals = rng.choices((0, 1, 2, 3, 4), (5, 28, 38, 19, 10))[0]
+            case_rows.append(
+                {
+                    "id": case_id,
+                    "desk_id": desk_id,
+                    "reference": f"BENCH-{case_id:08d}",
+                    "situation": rng.choice(situations),
+                    "wishes": "[]",
+                    "categories": json.dumps(picked),
+                    "flags": "[]",
+                    "age_band": "unknown",
+                    "consulter": "",
+                    "channel": "",
+                    "platforms": "[]",
+                    "summary": "",
+                    "status": "referred" if n_referrals else "open",
+                    "closure_reason": "",
+                    "opened_by_id": staff,
+                    "assigned_to_id": None,
+                    "created_at": opened,
+                    "updated_at": opened,
+                    "closed_at": None,
+                }
+            )
+            for _ in range(n_referrals):
+                referral_id = next_referral
+                next_referral += 1
+                made_at = opened + datetime.timedelta(hours=rng.random() * 72)
+                age = (now - made_at).days
+                service_id, service_name = rng.choices(services, service_weights)[0]
+                concluded = age > 30 and rng.random() < 0.8
+                outcome = rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0] if concluded else ""
+                referral_rows.append(
                     {
-                        "id": case_id,
-                        "desk_id": desk_id,
-                        "reference": f"BENCH-{case_id:08d}",
-                        "situation": rng.choice(situations),
-                        "wishes": "[]",
-                        "categories": json.dumps(picked),
-                        "flags": "[]",
-                        "age_band": "unknown",
-                        "consulter": "",
-                        "channel": "",
-                        "platforms": "[]",
-                        "summary": "",
-                        "status": "referred" if n_referrals else "open",
-                        "closure_reason": "",
-                        "opened_by_id": staff,
-                        "assigned_to_id": None,
-                        "created_at": opened,
-                        "updated_at": opened,
-                        "closed_at": None,
+                        "id": referral_id,
+                        "case_id": case_id,
+                        "service_id": service_id,
+                        "service_name": service_name,
+                        "service_phone": "",
+                        "service_url": "",
+                        "method": "info_given",
+                        "consent_recorded_at": None,
+                        "status": "concluded" if concluded else "recorded",
+                        "outcome": outcome,
+                        "referred_by_id": staff,
+                        "created_at": made_at,
+                        "contacted_at": None,
+                        "in_progress_at": None,
+                        "concluded_at": made_at + datetime.timedelta(days=20)
+                        if concluded
+                        else None,
+                        "updated_at": made_at,
                     }
                 )
-                for _ in range(n_referrals):
-                    referral_id = next_referral
-                    next_referral += 1
-                    made_at = opened + datetime.timedelta(hours=rng.random() * 72)
-                    age = (now - made_at).days
-                    service_id, service_name = rng.choices(services, service_weights)[0]
-                    concluded = age > 30 and rng.random() < 0.8
-                    outcome = rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0] if concluded else ""
-                    referral_rows.append(
-                        {
-                            "id": referral_id,
-                            "case_id": case_id,
-                            "service_id": service_id,
-                            "service_name": service_name,
-                            "service_phone": "",
-                            "service_url": "",
-                            "method": "info_given",
-                            "consent_recorded_at": None,
-                            "status": "concluded" if concluded else "recorded",
-                            "outcome": outcome,
-                            "referred_by_id": staff,
-                            "created_at": made_at,
-                            "contacted_at": None,
-                            "in_progress_at": None,
-                            "concluded_at": made_at + datetime.timedelta(days=20)
-                            if concluded
-                            else None,
-                            "updated_at": made_at,
-                        }
-                    )
-                    due = timezone.localdate(made_at) + datetime.timedelta(
-                        days=rng.choice((7, 7, 14))
-                    )
-                    done = age > 21 or (age > 10 and rng.random() < 0.7)
-                    done_at = (
-                        made_at + datetime.timedelta(days=rng.randint(3, 20)) if done else None
-                    )
-                    follow_up_rows.append(
-                        {
-                            "id": next_follow_up,
-                            "case_id": case_id,
-                            "referral_id": referral_id,
-                            "deletion_request_id": None,
-                            "previous_id": None,
-                            "kind": "referral",
-                            "due_on": due,
-                            "result": rng.choice(("reached", "waiting", "resolved"))
-                            if done
-                            else "",
-                            "done_at": done_at,
-                            "done_by_id": staff if done else None,
-                            "closed_because": "",
-                            "created_at": made_at,
-                        }
-                    )
-                    next_follow_up += 1
-            with transaction.atomic():
-                _copy(Case, case_rows)
-                _copy(Referral, referral_rows)
-                _copy(FollowUp, follow_up_rows)
-            made["cases"] += len(case_rows)
-            made["referrals"] += len(referral_rows)
-            made["follow_ups"] += len(follow_up_rows)
-            self.stdout.write(
-                f"  {made['cases']:>9} cases {made['referrals']:>9} referrals "
-                f"({time.monotonic() - started:.0f} s)"
-            )
-        _reset_sequences()
-        rollup_started = time.monotonic()
-        buckets = rollups_rebuild()
-        self.stdout.write(
-            f"seeded {made['cases']} cases, {made['referrals']} referrals, "
-            f"{made['follow_ups']} follow-ups in {time.monotonic() - started:.1f} s "
-            f"(rollups: {buckets} desk-months in {time.monotonic() - rollup_started:.1f} s)"
+                due = timezone.localdate(made_at) + datetime.timedelta(days=rng.choice((7, 7, 14)))
+                done = age > 21 or (age > 10 and rng.random() < 0.7)
+                done_at = made_at + datetime.timedelta(days=rng.randint(3, 20)) if done else None
+                follow_up_rows.append(
+                    {
+                        "id": next_follow_up,
+                        "case_id": case_id,
+                        "referral_id": referral_id,
+                        "deletion_request_id": None,
+                        "previous_id": None,
+                        "kind": "referral",
+                        "due_on": due,
+                        "result": rng.choice(("reached", "waiting", "resolved")) if done else "",
+                        "done_at": done_at,
+                        "done_by_id": staff if done else None,
+                        "closed_because": "",
+                        "created_at": made_at,
+                    }
+                )
+                next_follow_up += 1
+        with transaction.atomic():
+            _copy(Case, case_rows)
+            _copy(Referral, referral_rows)
+            _copy(FollowUp, follow_up_rows)
+        made["cases"] += len(case_rows)
+        made["referrals"] += len(referral_rows)
+        made["follow_ups"] += len(follow_up_rows)
+        print(
+            f"  {made['cases']:>9} cases {made['referrals']:>9} referrals "
+            f"({time.monotonic() - started:.0f} s)"
         )
+    _reset_sequences()
+    rollup_started = time.monotonic()
+    buckets = rollups_rebuild()
+    print(
+        f"seeded {made['cases']} cases, {made['referrals']} referrals, "
+        f"{made['follow_ups']} follow-ups in {time.monotonic() - started:.1f} s "
+        f"(rollups: {buckets} desk-months in {time.monotonic() - rollup_started:.1f} s)"
+    )
 
-    def bench_cast(self) -> tuple[list[int], int]:
-        """Return the bench desks (the first ones supervised by bench-supervisor) and a counsellor."""
-        desks = []
-        for n in range(1, BENCH_DESKS + 1):
-            desk, _ = Desk.objects.get_or_create(
-                slug=f"bench-{n:02d}",
-                defaults={
-                    "name": f"ベンチ用デスク {n:02d}",
-                    "kind": Desk.Kind.SCHOOL if n % 5 == 0 else Desk.Kind.MUNICIPAL,
-                    "prefecture": "岐阜県",
-                },
-            )
-            desks.append(desk.id)
-        counsellor, _ = User.objects.get_or_create(username="bench-counsellor")
-        supervisor, _ = User.objects.get_or_create(username="bench-supervisor")
-        for desk_id in desks[:SUPERVISED]:
-            Membership.objects.get_or_create(
-                user=supervisor, desk_id=desk_id, defaults={"role": Membership.Role.SUPERVISOR}
-            )
-        Membership.objects.get_or_create(
-            user=counsellor, desk_id=desks[0], defaults={"role": Membership.Role.COUNSELLOR}
+
+def bench_cast() -> tuple[list[int], int]:
+    """Return the bench desks (the first ones supervised by bench-supervisor) and a counsellor."""
+    desks = []
+    for n in range(1, BENCH_DESKS + 1):
+        desk, _ = Desk.objects.get_or_create(
+            slug=f"bench-{n:02d}",
+            defaults={
+                "name": f"ベンチ用デスク {n:02d}",
+                "kind": Desk.Kind.SCHOOL if n % 5 == 0 else Desk.Kind.MUNICIPAL,
+                "prefecture": "岐阜県",
+            },
         )
-        return desks, counsellor.id
+        desks.append(desk.id)
+    counsellor, _ = User.objects.get_or_create(username="bench-counsellor")
+    supervisor, _ = User.objects.get_or_create(username="bench-supervisor")
+    for desk_id in desks[:SUPERVISED]:
+        Membership.objects.get_or_create(
+            user=supervisor, desk_id=desk_id, defaults={"role": Membership.Role.SUPERVISOR}
+        )
+    Membership.objects.get_or_create(
+        user=counsellor, desk_id=desks[0], defaults={"role": Membership.Role.COUNSELLOR}
+    )
+    return desks, counsellor.id
 
 
 def _next_id(model) -> int:
@@ -236,3 +237,12 @@ def _reset_sequences() -> None:
                 f"(SELECT COALESCE(max(id), 1) FROM {table}))"
             )
             cursor.execute(f"ANALYZE {table}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--batch", type=int, default=50000)
+    arguments = parser.parse_args()
+    seed_cases(cases=arguments.cases, seed=arguments.seed, batch=arguments.batch)

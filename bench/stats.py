@@ -31,8 +31,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts.access import supervised_desk_ids  # noqa: E402
 from accounts.models import User  # noqa: E402
-from accounts.selectors import supervised_desk_ids  # noqa: E402
+from bench.seed import seed_cases  # noqa: E402
 from cases.models import Case  # noqa: E402
 from referrals.models import FollowUp, Referral  # noqa: E402
 from stats.periods import Month, Period  # noqa: E402
@@ -56,7 +57,7 @@ def seed(target: int) -> None:
         return
     print(f"seeding {target - have} cases (bench DB had {have})")
     started = time.monotonic()
-    call_command("bench_seed", cases=target - have)
+    seed_cases(cases=target - have)
     print(f"seeding took {time.monotonic() - started:.1f} s")
 
 

@@ -2,9 +2,7 @@
 
 import functools
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
@@ -14,19 +12,18 @@ from drf_spectacular.utils import (
     extend_schema_field,
     inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from accounts.access import DeskScopedViewSet, desk_ids_for
 from accounts.models import Desk, Membership
-from accounts.selectors import desk_ids_for
 from audit.models import AuditEntry
 from audit.services import audit_record_many
 from cases import selectors, services
 from cases.forms import CaseFilterForm
-from cases.guard import PersonalDataError
 from cases.models import FREE_TEXT_MAX_LENGTH, Case, Note
 from cases.pii import KIND_LABELS
 from catalogue.vocabulary import (
@@ -42,108 +39,6 @@ from catalogue.vocabulary import (
 )
 from triage.api import SuggestionSerializer, suggestion_result_data
 from triage.engine import Intake, suggest
-
-
-def as_api_error(error: DjangoValidationError) -> ValidationError:
-    """Turn a service's ValidationError into a 400 naming each field (and ``pii`` kinds)."""
-    if hasattr(error, "error_dict"):
-        data = dict(error.message_dict)
-    else:
-        data = {"non_field_errors": error.messages}
-    if isinstance(error, PersonalDataError):
-        data["pii"] = error.kinds
-    return ValidationError(data)
-
-
-def _scoped_queryset(method):
-    @functools.wraps(method)
-    def get_queryset(self):
-        return self.scope(method(self))
-
-    get_queryset.desk_scoped = True
-    return get_queryset
-
-
-def _scoped_object(method):
-    @functools.wraps(method)
-    def get_object(self):
-        obj = method(self)
-        self.check_desk(obj)
-        return obj
-
-    get_object.desk_scoped = True
-    return get_object
-
-
-class DeskScopedViewSet(viewsets.GenericViewSet):
-    """A viewset whose rows are always cut to the desks of the user asking.
-
-    Subclass it for any API over cases or rows that belong to a case (PostHog-style: access
-    control in one place). Set ``queryset``; the desk is found through the model's ``desk``
-    field, or ``case__desk`` when it has a ``case``, or set ``desk_lookup`` to another path.
-
-    - Whatever a subclass's own ``get_queryset`` returns is filtered again to the user's
-      desks (it is wrapped when the class is created), so overriding it cannot widen access.
-    - Whatever ``get_object`` returns is checked again: another desk's row is a 404.
-    - Unsafe methods on an object need a counsellor membership of its desk: a supervisor who
-      only reads that desk gets 403.
-    """
-
-    desk_lookup: str | None = None
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        own_queryset = cls.__dict__.get("get_queryset")
-        if own_queryset is not None and not getattr(own_queryset, "desk_scoped", False):
-            cls.get_queryset = _scoped_queryset(own_queryset)
-        own_object = cls.__dict__.get("get_object")
-        if own_object is not None and not getattr(own_object, "desk_scoped", False):
-            cls.get_object = _scoped_object(own_object)
-
-    def get_queryset(self):
-        return self.scope(super().get_queryset())
-
-    def get_object(self):
-        obj = super().get_object()
-        self.check_desk(obj)
-        return obj
-
-    def readable_desk_ids(self) -> set[int]:
-        if not hasattr(self, "_readable_desk_ids"):
-            self._readable_desk_ids = desk_ids_for(self.request.user)
-        return self._readable_desk_ids
-
-    def writable_desk_ids(self) -> set[int]:
-        if not hasattr(self, "_writable_desk_ids"):
-            self._writable_desk_ids = desk_ids_for(
-                self.request.user, roles=(Membership.Role.COUNSELLOR,)
-            )
-        return self._writable_desk_ids
-
-    def desk_path(self, model) -> str:
-        if self.desk_lookup:
-            return self.desk_lookup
-        names = {field.name for field in model._meta.get_fields()}
-        if "desk" in names:
-            return "desk"
-        if "case" in names:
-            return "case__desk"
-        raise ImproperlyConfigured(f"{type(self).__name__} needs desk_lookup for {model.__name__}.")
-
-    def scope(self, queryset):
-        path = self.desk_path(queryset.model)
-        return queryset.filter(**{f"{path}_id__in": self.readable_desk_ids()})
-
-    def check_desk(self, obj) -> None:
-        *hops, last = self.desk_path(type(obj)).split("__")
-        target = obj
-        for hop in hops:
-            target = getattr(target, hop)
-        desk_id = getattr(target, f"{last}_id")
-        if desk_id not in self.readable_desk_ids():
-            raise Http404
-        if self.request.method not in SAFE_METHODS and desk_id not in self.writable_desk_ids():
-            raise PermissionDenied(_("このデスクの相談を変更できるのは相談員だけです。"))
 
 
 class CodeListField(serializers.ListField):
@@ -446,10 +341,7 @@ class CaseViewSet(
         desk_ids = desk_ids_for(request.user, roles=(Membership.Role.COUNSELLOR,))
         incoming = CaseCreateSerializer(data=request.data, context={"desk_ids": desk_ids})
         incoming.is_valid(raise_exception=True)
-        try:
-            case = services.case_open(opened_by=request.user, **incoming.validated_data)
-        except DjangoValidationError as error:
-            raise as_api_error(error) from None
+        case = services.case_open(opened_by=request.user, **incoming.validated_data)
         result = suggest(
             Intake(
                 situation=case.situation,
@@ -472,12 +364,9 @@ class CaseViewSet(
         case = self.get_object()
         incoming = CaseUpdateSerializer(data=request.data, partial=True, context={"case": case})
         incoming.is_valid(raise_exception=True)
-        try:
-            case = services.case_change(
-                case=case, by=request.user, data=request.data, **incoming.validated_data
-            )
-        except DjangoValidationError as error:
-            raise as_api_error(error) from None
+        case = services.case_change(
+            case=case, by=request.user, data=request.data, **incoming.validated_data
+        )
         return Response(CaseSerializer(case).data)
 
     @extend_schema(
@@ -494,8 +383,5 @@ class CaseViewSet(
             return Response(NoteSerializer(selectors.case_timeline(case), many=True).data)
         incoming = NoteCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            note = services.note_add(case=case, by=request.user, **incoming.validated_data)
-        except DjangoValidationError as error:
-            raise as_api_error(error) from None
+        note = services.note_add(case=case, by=request.user, **incoming.validated_data)
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)

@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import desks_for
 from accounts.models import Membership
-from accounts.selectors import desks_for
 from cases.models import FREE_TEXT_MAX_LENGTH, Case
 from catalogue.vocabulary import AgeBand, Category, Channel, Consulter, Platform
 from triage.forms import UNKNOWN_CODE, TriageForm

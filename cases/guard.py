@@ -18,6 +18,11 @@ class PersonalDataError(ValidationError):
         super().__init__(messages, code="personal_data")
         self.kinds = kinds
 
+    @property
+    def api_detail(self) -> dict[str, list[str]]:
+        """Name the kinds found in the API's 400, beside the messages."""
+        return {"pii": self.kinds}
+
 
 def kind_label(kind: str) -> str:
     """Return the name of a kind of personal data in the active language."""

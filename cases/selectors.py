@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import desk_ids_for, supervised_desk_ids
 from accounts.models import Membership, User
-from accounts.selectors import desk_ids_for, supervised_desk_ids
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases.models import Case

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.selectors import supervised_desk_ids
+from accounts.access import require_supervisor
 from audit.models import AuditEntry
 from audit.services import audit_record_many
 from cases import selectors, services
@@ -301,8 +301,7 @@ def pii_check(request):
 @require_GET
 def audit_list(request):
     """The audit trail of the desks the user supervises."""
-    if not supervised_desk_ids(request.user):
-        raise Http404(_("監査記録を見られるのは管理者（スーパーバイザー）だけです。"))
+    require_supervisor(request.user)
     reference = request.GET.get("reference", "").strip()[:80]
     entries = selectors.audit_entries_for(request.user, reference=reference)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))

@@ -2,8 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
+from accounts.access import desk_ids_for
 from accounts.models import Desk, User
-from accounts.selectors import desk_ids_for
 from catalogue.models import Service
 
 

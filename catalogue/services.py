@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.access import desk_ids_for
 from accounts.models import Desk, User
-from accounts.selectors import desk_ids_for
 from catalogue.models import Organization, Phone, Service
 
 

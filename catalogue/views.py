@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.selectors import desks_for
+from accounts.access import desks_for
 from catalogue.forms import LocalServiceForm
 from catalogue.models import Service
 from catalogue.selectors import service_search, services_for

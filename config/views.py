@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.selectors import desks_for
+from accounts.access import desks_for
 
 logger = logging.getLogger(__name__)
 

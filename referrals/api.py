@@ -1,25 +1,17 @@
 """API for referrals, deletion requests and follow-ups; access goes through the cases app."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import DeskScopedViewSet
+from accounts.access import DeskScopedViewSet
 from cases.selectors import case_get_for
 from catalogue.selectors import services_for
 from referrals import services
 from referrals.models import DeletionRequest, DesignatedPlatform, FollowUp, Referral
-
-
-def _as_api_error(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -121,12 +113,9 @@ class CaseReferralsView(APIView):
         case = case_get_for(request.user, reference, write=True)
         incoming = ReferralCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
-        try:
-            referral = services.referral_record(
-                case=case, referred_by=request.user, **incoming.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        referral = services.referral_record(
+            case=case, referred_by=request.user, **incoming.validated_data
+        )
         return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
@@ -138,12 +127,9 @@ class CaseDeletionRequestsView(APIView):
         case = case_get_for(request.user, reference, write=True)
         incoming = DeletionRequestSerializer(data=request.data, case=case)
         incoming.is_valid(raise_exception=True)
-        try:
-            created = services.deletion_request_record(
-                case=case, recorded_by=request.user, **incoming.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        created = services.deletion_request_record(
+            case=case, recorded_by=request.user, **incoming.validated_data
+        )
         return Response(DeletionRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
@@ -160,12 +146,9 @@ class ReferralViewSet(mixins.RetrieveModelMixin, DeskScopedViewSet):
         referral = self.get_object()
         incoming = ReferralUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            referral = services.referral_update(
-                referral=referral, by=request.user, **incoming.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        referral = services.referral_update(
+            referral=referral, by=request.user, **incoming.validated_data
+        )
         return Response(ReferralSerializer(self.get_queryset().get(pk=referral.pk)).data)
 
 
@@ -239,10 +222,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DeskScop
         follow_up = self.get_object()
         incoming = FollowUpRecordSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            follow_up = services.follow_up_record(
-                follow_up=follow_up, by=request.user, **incoming.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        follow_up = services.follow_up_record(
+            follow_up=follow_up, by=request.user, **incoming.validated_data
+        )
         return Response(FollowUpSerializer(follow_up).data)

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.access import desk_ids_by_user
 from accounts.models import Membership, User
 from core.emails import build_email
 from core.workdays import TOKYO
@@ -254,6 +255,10 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
     days = {d.id: timezone.localtime(d.scheduled_for, TOKYO).date() for d in digests}
     user_ids = [d.user_id for d in digests]
     last_day = max(days.values()) + datetime.timedelta(days=6)
+    # The access gate decides what each recipient may read, as on every page: a case stays
+    # assigned to someone removed from its desk, but it leaves their digest at once.
+    readable = desk_ids_by_user(user_ids)
+    supervised = desk_ids_by_user(user_ids, roles=(Membership.Role.SUPERVISOR,))
     own = defaultdict(list)
     for row in (
         FollowUp.objects.open()
@@ -262,12 +267,8 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
         .order_by("due_on", "id")
         .values(*ITEM_FIELDS, "assignee")
     ):
-        own[row["case__assigned_to_id"]].append(row)
-    supervised = defaultdict(set)
-    for user_id, desk_id in Membership.objects.filter(
-        user_id__in=user_ids, role=Membership.Role.SUPERVISOR
-    ).values_list("user_id", "desk_id"):
-        supervised[user_id].add(desk_id)
+        if row["case__desk_id"] in readable[row["case__assigned_to_id"]]:
+            own[row["case__assigned_to_id"]].append(row)
     late = defaultdict(list)
     all_desks = set().union(*supervised.values())
     if all_desks:

@@ -2,12 +2,11 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_supervisor
 from accounts.models import User
-from accounts.selectors import supervised_desk_ids
 from audit.models import AuditEntry
 from audit.services import audit_record
 from stats.exports import table_csv, table_xlsx
@@ -22,10 +21,7 @@ CONTENT_TYPES = {
 
 def stats_desk_ids(user: User) -> set[int]:
     """Return the desks whose statistics the user may see; refuse anyone who supervises none."""
-    desk_ids = supervised_desk_ids(user)
-    if not desk_ids:
-        raise PermissionDenied(_("統計はスーパーバイザーだけが見られます。"))
-    return desk_ids
+    return require_supervisor(user)
 
 
 def stats_query_for(

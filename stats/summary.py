@@ -12,8 +12,8 @@ from django.db.models import Count, DateField
 from django.db.models.functions import Trunc
 from django.utils.translation import gettext as _
 
+from accounts.access import supervised_desk_ids
 from accounts.models import User
-from accounts.selectors import supervised_desk_ids
 from cases.models import Case
 from core.workdays import TOKYO, WEEK, week_of
 from referrals.models import FollowUp, Referral

@@ -7,7 +7,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import desk_ids_for
+from accounts.access import desk_ids_for
 from catalogue.api import ServiceSerializer
 from catalogue.vocabulary import Category, Flag, Platform, Situation, Wish
 from triage.engine import Intake, current_ruleset, suggest

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import desks_for
+from accounts.access import desks_for
 from triage.engine import suggest
 from triage.forms import TriageForm
 

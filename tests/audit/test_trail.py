@@ -163,7 +163,9 @@ def test_it_records_changes_and_exports(web, counsellor, deskmate, case):
     client.get("/cases/export.csv")
     client.post(f"/cases/{case.reference}/close/", {"closure_reason": "resolved"})
     actions = list(
-        AuditEntry.objects.filter(case_reference=case.reference).exclude(action="view").values_list("action", flat=True)
+        AuditEntry.objects.filter(case_reference=case.reference)
+        .exclude(action="view")
+        .values_list("action", flat=True)
     )
     assert sorted(actions) == sorted(["create", "note", "reassign", "export", "close"])
     reassign = AuditEntry.objects.get(action="reassign")

@@ -59,7 +59,9 @@ def test_admin_changes_go_through_the_service_and_are_audited(admin_client, case
 
 def test_reading_a_case_in_the_admin_is_audited(admin_client, case):
     assert admin_client.get(change_url(case)).status_code == 200
-    assert AuditEntry.objects.filter(action="view", via="admin", case_reference=case.reference).exists()
+    assert AuditEntry.objects.filter(
+        action="view", via="admin", case_reference=case.reference
+    ).exists()
 
 
 def test_cases_are_neither_added_nor_deleted_in_the_admin(admin_client, case):

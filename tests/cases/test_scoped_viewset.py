@@ -4,8 +4,8 @@ import pytest
 from rest_framework import mixins, serializers
 from rest_framework.test import APIRequestFactory, force_authenticate
 
+from accounts.access import DeskScopedViewSet
 from cases import services
-from cases.api import DeskScopedViewSet
 from cases.models import Case, Note
 
 pytestmark = pytest.mark.django_db

@@ -58,8 +58,12 @@ def test_suggestions_show_live_and_saving_records_the_case(page, login, counsell
     assert case.situation == "victim"
     assert case.wishes == ["delete"]
     assert page.url.endswith(f"/cases/{case.reference}/")
-    assert AuditEntry.objects.filter(case_reference=case.reference, action=AuditEntry.Action.CREATE).exists()
-    assert AuditEntry.objects.filter(case_reference=case.reference, action=AuditEntry.Action.VIEW).exists()
+    assert AuditEntry.objects.filter(
+        case_reference=case.reference, action=AuditEntry.Action.CREATE
+    ).exists()
+    assert AuditEntry.objects.filter(
+        case_reference=case.reference, action=AuditEntry.Action.VIEW
+    ).exists()
 
 
 def test_a_summary_with_personal_data_is_refused_and_nothing_is_stored(page, login, counsellor):

@@ -252,3 +252,38 @@ def test_a_supervisor_who_also_counsels_gets_one_digest_with_both_parts(desk, su
     [message] = mails_to(supervisor.email)
     assert "期限を過ぎているもの（1件）" in message.body
     assert "管理するデスクで期限を14日以上過ぎているもの（1件）" in message.body
+
+
+def test_a_counsellor_removed_from_a_desk_gets_nothing_of_it_in_the_next_digest(
+    desk, school_desk, counsellor
+):
+    MembershipFactory(user=counsellor, desk=school_desk)
+    kept = case_with_follow_ups(
+        desk=school_desk, assigned_to=counsellor, due=[datetime.date(2026, 12, 8)]
+    )
+    left = case_with_follow_ups(desk=desk, assigned_to=counsellor, due=[datetime.date(2026, 12, 8)])
+    Membership.objects.filter(user=counsellor, desk=desk).delete()
+    sweep(MONDAY)
+    [message] = mails_to(counsellor.email)
+    assert kept.reference in message.body
+    assert left.reference not in message.body
+    assert left.reference not in html_of(message)
+    assert "今週のフォローアップ 1件" in message.subject
+
+
+def test_a_counsellor_removed_from_their_only_desk_gets_no_digest(desk, counsellor):
+    case_with_follow_ups(desk=desk, assigned_to=counsellor, due=[datetime.date(2026, 12, 8)])
+    Membership.objects.filter(user=counsellor).delete()
+    sweep(MONDAY)
+    assert mails_to(counsellor.email) == []
+
+
+def test_a_supervisor_removed_from_a_desk_gets_no_escalations_of_it(
+    desk, school_desk, supervisor, counsellor
+):
+    late = case_with_follow_ups(desk=desk, assigned_to=counsellor, due=[datetime.date(2026, 11, 2)])
+    Membership.objects.filter(user=supervisor, desk=desk).delete()
+    sweep(MONDAY)
+    for message in mails_to(supervisor.email):
+        assert late.reference not in message.body
+        assert late.reference not in html_of(message)

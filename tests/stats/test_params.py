@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from accounts.selectors import supervised_desk_ids
+from accounts.access import supervised_desk_ids
 from stats.params import StatsParamError, parse_stats_query
 from stats.periods import Month, Period
 

@@ -130,7 +130,7 @@ def test_the_open_table_splits_overdue_from_later(desk, make_referral, follow_up
 def test_an_intake_counts_once_under_each_heading_and_once_in_the_total(
     desk, school_desk, make_referral, supervisor
 ):
-    from accounts.selectors import supervised_desk_ids
+    from accounts.access import supervised_desk_ids
 
     for _ in range(4):
         make_referral(desk, when=at(2025, 6), categories=("privacy", "image_rights"))

@@ -33,7 +33,7 @@ def spread(desk, school_desk, other_desk, make_referral):
 
 
 def query(supervisor, **params):
-    from accounts.selectors import supervised_desk_ids
+    from accounts.access import supervised_desk_ids
 
     return parse_stats_query(params, supervised=supervised_desk_ids(supervisor), today=TODAY)
 

@@ -1,0 +1,165 @@
+"""The one access gate: which desks a user may read or act on.
+
+Every path asks here and nowhere else: HTML views and forms (``desks_for``,
+``require_supervisor``), the API (``DeskScopedViewSet``), templates (the ``access`` tag
+library), exports, and tasks and mail, which read many users at once
+(``desk_ids_by_user``). A membership is the only thing that grants a desk; a user who is
+not active, or who has been removed from a desk, gets nothing of it on the next request,
+the next page and the next mail.
+
+Answers are the same on every path: a case or row outside the user's desks does not
+exist for them (404); statistics and the audit trail, to someone who supervises no desk,
+are refused (403).
+"""
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, viewsets
+from rest_framework.permissions import SAFE_METHODS
+
+from accounts.models import Desk, Membership, User
+
+
+def desk_ids_for(user: User, *, roles: tuple[str, ...] | None = None) -> set[int]:
+    """Return the ids of the desks the user belongs to, optionally only in the given roles."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    memberships = Membership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return set(memberships.values_list("desk_id", flat=True))
+
+
+def desks_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet[Desk]:
+    """Return the desks the user belongs to, optionally only in the given roles."""
+    return Desk.objects.filter(id__in=desk_ids_for(user, roles=roles))
+
+
+def supervised_desk_ids(user: User) -> set[int]:
+    """Return the ids of the desks the user supervises."""
+    return desk_ids_for(user, roles=(Membership.Role.SUPERVISOR,))
+
+
+def is_supervisor(user: User) -> bool:
+    return bool(supervised_desk_ids(user))
+
+
+def require_supervisor(user: User) -> set[int]:
+    """Return the desks the user supervises; refuse (403) anyone who supervises none."""
+    desk_ids = supervised_desk_ids(user)
+    if not desk_ids:
+        raise PermissionDenied(_("統計と監査記録はスーパーバイザーだけが見られます。"))
+    return desk_ids
+
+
+def desk_ids_by_user(
+    user_ids: Iterable[int], *, roles: tuple[str, ...] | None = None
+) -> dict[int, set[int]]:
+    """Return, for many users at once, the desks each may read (tasks and mail use this).
+
+    Inactive users get no desks, like ``desk_ids_for``; one query for any number of users.
+    """
+    memberships = Membership.objects.filter(user_id__in=list(user_ids), user__is_active=True)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    desks: dict[int, set[int]] = defaultdict(set)
+    for user_id, desk_id in memberships.values_list("user_id", "desk_id"):
+        desks[user_id].add(desk_id)
+    return desks
+
+
+def _scoped_queryset(method):
+    @functools.wraps(method)
+    def get_queryset(self):
+        return self.scope(method(self))
+
+    get_queryset.desk_scoped = True
+    return get_queryset
+
+
+def _scoped_object(method):
+    @functools.wraps(method)
+    def get_object(self):
+        obj = method(self)
+        self.check_desk(obj)
+        return obj
+
+    get_object.desk_scoped = True
+    return get_object
+
+
+class DeskScopedViewSet(viewsets.GenericViewSet):
+    """A viewset whose rows are always cut to the desks of the user asking.
+
+    Subclass it for any API over cases or rows that belong to a case (PostHog-style: access
+    control in one place). Set ``queryset``; the desk is found through the model's ``desk``
+    field, or ``case__desk`` when it has a ``case``, or set ``desk_lookup`` to another path.
+
+    - Whatever a subclass's own ``get_queryset`` returns is filtered again to the user's
+      desks (it is wrapped when the class is created), so overriding it cannot widen access.
+    - Whatever ``get_object`` returns is checked again: another desk's row is a 404.
+    - Unsafe methods on an object need a counsellor membership of its desk: a supervisor who
+      only reads that desk gets 403.
+    """
+
+    desk_lookup: str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own_queryset = cls.__dict__.get("get_queryset")
+        if own_queryset is not None and not getattr(own_queryset, "desk_scoped", False):
+            cls.get_queryset = _scoped_queryset(own_queryset)
+        own_object = cls.__dict__.get("get_object")
+        if own_object is not None and not getattr(own_object, "desk_scoped", False):
+            cls.get_object = _scoped_object(own_object)
+
+    def get_queryset(self):
+        return self.scope(super().get_queryset())
+
+    def get_object(self):
+        obj = super().get_object()
+        self.check_desk(obj)
+        return obj
+
+    def readable_desk_ids(self) -> set[int]:
+        if not hasattr(self, "_readable_desk_ids"):
+            self._readable_desk_ids = desk_ids_for(self.request.user)
+        return self._readable_desk_ids
+
+    def writable_desk_ids(self) -> set[int]:
+        if not hasattr(self, "_writable_desk_ids"):
+            self._writable_desk_ids = desk_ids_for(
+                self.request.user, roles=(Membership.Role.COUNSELLOR,)
+            )
+        return self._writable_desk_ids
+
+    def desk_path(self, model) -> str:
+        if self.desk_lookup:
+            return self.desk_lookup
+        names = {field.name for field in model._meta.get_fields()}
+        if "desk" in names:
+            return "desk"
+        if "case" in names:
+            return "case__desk"
+        raise ImproperlyConfigured(f"{type(self).__name__} needs desk_lookup for {model.__name__}.")
+
+    def scope(self, queryset):
+        path = self.desk_path(queryset.model)
+        return queryset.filter(**{f"{path}_id__in": self.readable_desk_ids()})
+
+    def check_desk(self, obj) -> None:
+        *hops, last = self.desk_path(type(obj)).split("__")
+        target = obj
+        for hop in hops:
+            target = getattr(target, hop)
+        desk_id = getattr(target, f"{last}_id")
+        if desk_id not in self.readable_desk_ids():
+            raise Http404
+        if self.request.method not in SAFE_METHODS and desk_id not in self.writable_desk_ids():
+            raise exceptions.PermissionDenied(_("このデスクの相談を変更できるのは相談員だけです。"))
