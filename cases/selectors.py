@@ -70,7 +70,7 @@ def case_list(
     desk_slug: str = "",
 ) -> QuerySet[Case]:
     """Return the user's cases, filtered; newest first."""
-    cases = cases_for(user).select_related("desk", "assigned_to")
+    cases = cases_for(user).select_related("desk", "assigned_to", "opened_by")
     if status:
         cases = cases.filter(status=status)
     if category:

@@ -34,12 +34,12 @@ from django.utils.translation import gettext as _
 
 from accounts.access import desk_ids_by_user
 from accounts.models import Membership, User
+from core.digest import DigestRecipient, digest_sections
 from core.emails import build_email
 from core.workdays import TOKYO
 from referrals.models import FollowUp
 from reminders.models import Digest
 from reminders.schedule import due_period
-from stats.summary import summary_from_counts, weekly_counts
 
 logger = logging.getLogger(__name__)
 
@@ -281,8 +281,6 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
             .values(*ITEM_FIELDS, "assignee")
         ):
             late[row["case__desk_id"]].append(row)
-    weeks = {d.period for d in digests if supervised[d.user_id]}
-    counts = weekly_counts(all_desks, weeks)
     site = settings.SITE_URL
     case_url = site + case_path(REFERENCE_SLOT)
     kinds = {code: str(label) for code, label in FollowUp.Kind.choices}
@@ -307,8 +305,6 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
         escalated.sort(key=lambda item: (item["due_on"], item["reference"]))
         overdue = [item for item in mine if item["due_on"] < today]
         due = [item for item in mine if item["due_on"] >= today]
-        desk_ids = supervised[digest.user_id]
-        summary = summary_from_counts(counts, desk_ids, digest.period) if desk_ids else None
         contents[digest.id] = {
             "recipient_name": str(digest.user),
             "digest_date": today,
@@ -317,18 +313,44 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
             "escalated": escalated,
             "total": len(mine),
             "escalate_after_days": escalate_days,
-            "stats_summary": summary,
+            "sections": [],
             "follow_ups_url": follow_ups_url,
             "settings_url": settings_url,
         }
+    recipients = [
+        DigestRecipient(
+            digest_id=digest.id,
+            user_id=digest.user_id,
+            period=digest.period,
+            today=days[digest.id],
+            readable_desk_ids=frozenset(readable[digest.user_id]),
+            supervised_desk_ids=frozenset(supervised[digest.user_id]),
+        )
+        for digest in digests
+    ]
+    for section in digest_sections():
+        collected = section.collect(recipients)
+        for digest in digests:
+            context = collected.get(digest.id)
+            if context is not None:
+                contents[digest.id]["sections"].append(
+                    {
+                        "key": section.key,
+                        "text_template": section.text_template,
+                        "html_template": section.html_template,
+                        "context": context,
+                        "has_news": section.has_news(context),
+                    }
+                )
     return contents
 
 
 def has_news(context: dict) -> bool:
-    """Tell whether a digest has anything to say: due follow-ups, escalations or numbers."""
-    summary = context["stats_summary"]
+    """Tell whether a digest has anything to say: due follow-ups, escalations or a section."""
     return bool(
-        context["total"] or context["escalated"] or (summary is not None and not summary["quiet"])
+        context["total"]
+        or context["escalated"]
+        or any(section["has_news"] for section in context["sections"])
     )
 
 

@@ -7,6 +7,8 @@ class StatsConfig(AppConfig):
     verbose_name = _("統計")
 
     def ready(self):
-        from stats import rollups
+        from core.digest import register_digest_section
+        from stats import rollups, summary
 
         rollups.connect()
+        register_digest_section(summary.DIGEST_SECTION)

@@ -6,7 +6,7 @@ supervise and is suppressed on its own, like every other statistic.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db.models import Count, DateField
 from django.db.models.functions import Trunc
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.access import supervised_desk_ids
 from accounts.models import User
 from cases.models import Case
+from core.digest import DigestRecipient, DigestSection
 from core.workdays import TOKYO, WEEK, week_of
 from referrals.models import FollowUp, Referral
 from stats.suppression import marginals
@@ -134,3 +135,23 @@ def weekly_summary(user: User, week: datetime.date) -> dict | None:
     if not desk_ids:
         return None
     return summary_from_counts(weekly_counts(desk_ids, [week]), desk_ids, week)
+
+
+def digest_section(recipients: Sequence[DigestRecipient]) -> dict[int, dict]:
+    """The weekly summary of each supervisor's desks, for the digest (see ``core.digest``)."""
+    supervising = [r for r in recipients if r.supervised_desk_ids]
+    all_desks = set().union(*(r.supervised_desk_ids for r in supervising))
+    counts = weekly_counts(all_desks, {r.period for r in supervising})
+    return {
+        r.digest_id: summary_from_counts(counts, r.supervised_desk_ids, r.period)
+        for r in supervising
+    }
+
+
+DIGEST_SECTION = DigestSection(
+    key="stats_summary",
+    text_template="stats/_weekly_summary.txt",
+    html_template="stats/_weekly_summary.html",
+    collect=digest_section,
+    has_news=lambda summary: not summary["quiet"],
+)

@@ -37,7 +37,7 @@ def test_it_shows_counts_at_or_over_the_threshold(supervisor, desk, make_referra
         "change": 2,
         "change_text": "+2",
     }
-    text = render_to_string("stats/_weekly_summary.txt", {"stats_summary": summary})
+    text = render_to_string("stats/_weekly_summary.txt", {"section": summary})
     assert "受け付けた相談: 5件（前の週 3件、+2）" in text
 
 
