@@ -7,8 +7,8 @@ RUN apt-get update \
     && useradd --create-home --uid 1000 tsunagu
 
 WORKDIR /app
-COPY pyproject.toml ./
-RUN mkdir -p accounts && pip install --no-cache-dir -e .
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --quiet --require-hashes --no-deps -r requirements.lock
 COPY . .
 RUN DEBUG=true python manage.py compilemessages -l en --ignore '.venv/*' \
     && DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --no-input \

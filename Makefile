@@ -9,12 +9,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format migrations-check messages clean
+.PHONY: run test setup lint format migrations-check messages lock clean
 
-$(STAMP): pyproject.toml
+# Dependencies come from the lock file only (exact versions, checked by hash), the same
+# here, in CI and in the image; `make lock` re-resolves it after pyproject.toml changes.
+$(STAMP): requirements-dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@echo "Installing the locked dependencies into $(VENV)/ …"
+	@$(PY) -m pip install --quiet --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -31,6 +33,9 @@ test: setup
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates --lint
 
 format: setup
 	$(PY) -m ruff check --fix .
@@ -42,6 +47,10 @@ migrations-check: setup
 messages: setup
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages -l en --ignore '.venv/*'
+
+lock: setup
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf var
