@@ -15,8 +15,10 @@ from django.db.models import F
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.models import Desk
 from catalogue.models import Service
 from catalogue.vocabulary import Category, Flag, Situation, Wish
+from triage.models import RulesetVersion, SuggestionRule
 
 DESIGNATED_PLATFORMS = frozenset({"x", "instagram", "facebook", "youtube", "tiktok", "line"})
 
@@ -116,9 +118,6 @@ def _local_audience(services: dict[int, Service], desks: list[tuple]) -> dict[in
 
 def compile_ruleset(version: int) -> Ruleset:
     """Load the active rules and windows into a ruleset."""
-    from accounts.models import Desk
-    from triage.models import SuggestionRule
-
     desks = list(Desk.objects.values_list("id", "slug", "kind", "prefecture", "municipality"))
 
     services = {
@@ -168,8 +167,6 @@ _cached: Ruleset | None = None
 
 def stored_version() -> int:
     """Read the stamp with one primary-key lookup; this runs on every suggestion."""
-    from triage.models import RulesetVersion
-
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT version FROM {RulesetVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
@@ -198,8 +195,6 @@ def forget_ruleset() -> None:
 
 def bump_version() -> None:
     """Mark every process's compiled ruleset as stale."""
-    from triage.models import RulesetVersion
-
     if not RulesetVersion.objects.filter(pk=1).update(version=F("version") + 1):
         RulesetVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 
