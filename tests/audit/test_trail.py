@@ -207,7 +207,7 @@ def test_a_supervisor_filters_the_trail_by_reference(web, supervisor, open_case)
 
 
 def test_counsellors_do_not_see_the_trail(web, counsellor, case):
-    assert web(counsellor).get("/cases/audit/").status_code == 404
+    assert web(counsellor).get("/cases/audit/").status_code == 403
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
