@@ -13,11 +13,14 @@ are refused (403).
 """
 
 import functools
+import weakref
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, viewsets
@@ -26,7 +29,7 @@ from rest_framework.permissions import SAFE_METHODS
 from accounts.models import Desk, Membership, User
 
 
-def desk_ids_for(user: User, *, roles: tuple[str, ...] | None = None) -> set[int]:
+def desk_ids_for(user: User | AnonymousUser, *, roles: tuple[str, ...] | None = None) -> set[int]:
     """Return the ids of the desks the user belongs to, optionally only in the given roles."""
     if not user.is_authenticated or not user.is_active:
         return set()
@@ -36,21 +39,23 @@ def desk_ids_for(user: User, *, roles: tuple[str, ...] | None = None) -> set[int
     return set(memberships.values_list("desk_id", flat=True))
 
 
-def desks_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet[Desk]:
+def desks_for(
+    user: User | AnonymousUser, *, roles: tuple[str, ...] | None = None
+) -> QuerySet[Desk]:
     """Return the desks the user belongs to, optionally only in the given roles."""
     return Desk.objects.filter(id__in=desk_ids_for(user, roles=roles))
 
 
-def supervised_desk_ids(user: User) -> set[int]:
+def supervised_desk_ids(user: User | AnonymousUser) -> set[int]:
     """Return the ids of the desks the user supervises."""
     return desk_ids_for(user, roles=(Membership.Role.SUPERVISOR,))
 
 
-def is_supervisor(user: User) -> bool:
+def is_supervisor(user: User | AnonymousUser) -> bool:
     return bool(supervised_desk_ids(user))
 
 
-def require_supervisor(user: User) -> set[int]:
+def require_supervisor(user: User | AnonymousUser) -> set[int]:
     """Return the desks the user supervises; refuse (403) anyone who supervises none."""
     desk_ids = supervised_desk_ids(user)
     if not desk_ids:
@@ -74,23 +79,32 @@ def desk_ids_by_user(
     return desks
 
 
-def _scoped_queryset(method):
+# The wrappers made below, so that a subclass reusing an already wrapped method is not
+# wrapped again.
+_desk_scoped: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
+
+
+def _scoped_queryset(
+    method: Callable[["DeskScopedViewSet"], QuerySet[Any]],
+) -> Callable[["DeskScopedViewSet"], QuerySet[Any]]:
     @functools.wraps(method)
-    def get_queryset(self):
+    def get_queryset(self: DeskScopedViewSet) -> QuerySet[Any]:
         return self.scope(method(self))
 
-    get_queryset.desk_scoped = True
+    _desk_scoped.add(get_queryset)
     return get_queryset
 
 
-def _scoped_object(method):
+def _scoped_object(
+    method: Callable[["DeskScopedViewSet"], Any],
+) -> Callable[["DeskScopedViewSet"], Any]:
     @functools.wraps(method)
-    def get_object(self):
+    def get_object(self: DeskScopedViewSet) -> Any:
         obj = method(self)
         self.check_desk(obj)
         return obj
 
-    get_object.desk_scoped = True
+    _desk_scoped.add(get_object)
     return get_object
 
 
@@ -109,20 +123,24 @@ class DeskScopedViewSet(viewsets.GenericViewSet):
     """
 
     desk_lookup: str | None = None
+    _readable_desk_ids: set[int]
+    _writable_desk_ids: set[int]
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own_queryset = cls.__dict__.get("get_queryset")
-        if own_queryset is not None and not getattr(own_queryset, "desk_scoped", False):
-            cls.get_queryset = _scoped_queryset(own_queryset)
-        own_object = cls.__dict__.get("get_object")
-        if own_object is not None and not getattr(own_object, "desk_scoped", False):
-            cls.get_object = _scoped_object(own_object)
+        wrappers: dict[str, Callable[[Any], Callable[..., Any]]] = {
+            "get_queryset": _scoped_queryset,
+            "get_object": _scoped_object,
+        }
+        for name, wrap in wrappers.items():
+            own = cls.__dict__.get(name)
+            if own is not None and own not in _desk_scoped:
+                setattr(cls, name, wrap(own))
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         return self.scope(super().get_queryset())
 
-    def get_object(self):
+    def get_object(self) -> Any:
         obj = super().get_object()
         self.check_desk(obj)
         return obj
@@ -139,7 +157,7 @@ class DeskScopedViewSet(viewsets.GenericViewSet):
             )
         return self._writable_desk_ids
 
-    def desk_path(self, model) -> str:
+    def desk_path(self, model: type[Model]) -> str:
         if self.desk_lookup:
             return self.desk_lookup
         names = {field.name for field in model._meta.get_fields()}
@@ -149,11 +167,11 @@ class DeskScopedViewSet(viewsets.GenericViewSet):
             return "case__desk"
         raise ImproperlyConfigured(f"{type(self).__name__} needs desk_lookup for {model.__name__}.")
 
-    def scope(self, queryset):
+    def scope(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         path = self.desk_path(queryset.model)
         return queryset.filter(**{f"{path}_id__in": self.readable_desk_ids()})
 
-    def check_desk(self, obj) -> None:
+    def check_desk(self, obj: Model) -> None:
         *hops, last = self.desk_path(type(obj)).split("__")
         target = obj
         for hop in hops:

@@ -6,7 +6,7 @@ class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = _("監査記録")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.core.signals import request_finished, request_started
         from django.db.backends.signals import connection_created
 

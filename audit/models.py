@@ -52,5 +52,5 @@ class AuditEntry(models.Model):
         verbose_name = _("監査記録")
         verbose_name_plural = _("監査記録")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.case_reference}"

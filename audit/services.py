@@ -8,7 +8,7 @@ database refuses to update or delete entries (triggers created in audit migratio
 whole-database wipe (``flush``, PostgreSQL's TRUNCATE) removes them.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -16,6 +16,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from audit.models import AuditEntry
 
@@ -86,7 +87,12 @@ def _via_for_path(path: str) -> str:
     return AuditEntry.Via.WEB
 
 
-def request_started(sender, environ=None, scope=None, **kwargs) -> None:
+def request_started(
+    sender: object,
+    environ: Mapping[str, Any] | None = None,
+    scope: Mapping[str, Any] | None = None,
+    **kwargs: object,
+) -> None:
     """Remember where the request being served comes from."""
     if environ is not None:
         ip = client_ip(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"))
@@ -102,7 +108,7 @@ def request_started(sender, environ=None, scope=None, **kwargs) -> None:
     _request_origin.set((ip, _via_for_path(path)))
 
 
-def request_finished(sender, **kwargs) -> None:
+def request_finished(sender: object, **kwargs: object) -> None:
     _request_origin.set(None)
 
 
@@ -158,7 +164,7 @@ def erasable() -> int:
 
 
 @contextmanager
-def whole_database_wipe():
+def whole_database_wipe() -> Iterator[None]:
     """Let ``flush`` empty the audit table on SQLite, as TRUNCATE does on PostgreSQL."""
     token = _erasable.set(True)
     try:
@@ -167,7 +173,9 @@ def whole_database_wipe():
         _erasable.reset(token)
 
 
-def register_sqlite_functions(sender, connection, **kwargs) -> None:
+def register_sqlite_functions(
+    sender: object, connection: BaseDatabaseWrapper, **kwargs: object
+) -> None:
     """Give each SQLite connection the function the audit triggers call."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("tsunagu_audit_erasable", 0, erasable)

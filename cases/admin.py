@@ -28,7 +28,7 @@ class CaseAdminForm(forms.ModelForm):
 
 class NoteInline(admin.TabularInline):
     model = Note
-    fields = ["created_at", "kind", "body", "closure_reason", "assignee", "author"]
+    fields = ("created_at", "kind", "body", "closure_reason", "assignee", "author")
     readonly_fields = fields
     extra = 0
     can_delete = False

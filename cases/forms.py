@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import desks_for
-from accounts.models import Membership
+from accounts.models import Membership, User
 from cases.models import FREE_TEXT_MAX_LENGTH, Case
 from catalogue.vocabulary import AgeBand, Category, Channel, Consulter, Platform
 from triage.forms import UNKNOWN_CODE, TriageForm
@@ -187,7 +187,7 @@ class ReopenForm(forms.Form):
 class ReassignForm(forms.Form):
     assigned_to = forms.ModelChoiceField(
         label=_("新しい担当者"),
-        queryset=None,
+        queryset=User.objects.none(),
         to_field_name="username",
         error_messages={
             "required": _("担当者を選んでください。"),

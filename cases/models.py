@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Desk
@@ -56,7 +57,7 @@ class Case(models.Model):
         WITHDRAWN = "withdrawn", _("相談者が取り下げた")
 
     # referred and following_up are reached only through referrals and follow-ups.
-    TRANSITIONS = {
+    TRANSITIONS: dict[str, set[str]] = {
         Status.OPEN: {Status.REFERRED, Status.FOLLOWING_UP, Status.CLOSED},
         Status.REFERRED: {Status.FOLLOWING_UP, Status.CLOSED},
         Status.FOLLOWING_UP: {Status.CLOSED},
@@ -117,6 +118,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     closed_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
 
+    # Not stored: the desk and categories last read or saved, kept by stats.rollups.
+    _stats_seen: tuple[int, tuple[str, ...]]
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["desk", "created_at"], name="case_desk_created")]
@@ -143,25 +147,25 @@ class Case(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
 
-    def labels(self, field: str) -> list[str]:
+    def labels(self, field: str) -> list[str | Promise]:
         """Return the Japanese labels of a code list field, in the vocabulary's order."""
         chosen = set(getattr(self, field))
         return [label for code, label in CODE_LISTS[field].choices if code in chosen]
 
     @property
-    def wish_labels(self) -> list[str]:
+    def wish_labels(self) -> list[str | Promise]:
         return self.labels("wishes")
 
     @property
-    def category_labels(self) -> list[str]:
+    def category_labels(self) -> list[str | Promise]:
         return self.labels("categories")
 
     @property
-    def flag_labels(self) -> list[str]:
+    def flag_labels(self) -> list[str | Promise]:
         return self.labels("flags")
 
     @property
-    def platform_labels(self) -> list[str]:
+    def platform_labels(self) -> list[str | Promise]:
         return self.labels("platforms")
 
 

@@ -251,7 +251,8 @@ def _urls(norm: str) -> list[tuple[int, int]]:
     spans = []
     for match in _URL.finditer(norm):
         url = match.group().rstrip(".,;:!?'")
-        host, rest = _URL_HOST.match(url).groups()
+        parts = _URL_HOST.match(url)
+        host, rest = parts.groups() if parts else ("", url)
         host = host.lower().removeprefix("www.").removeprefix("m.")
         if any(host == known or host.endswith("." + known) for known in CATALOGUE_HOSTS):
             continue
@@ -499,7 +500,7 @@ def _tokens(norm: str) -> list[_Token]:
         else:
             batches.append((start, end))
     tokenizer = _tokenizer()
-    tokens = []
+    tokens: list[_Token] = []
     for batch_start, batch_end in batches:
         batch = norm[batch_start:batch_end]
         if not _JAPANESE.search(batch):
@@ -680,7 +681,8 @@ def _honorific_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     spans = []
     for match in _KANJI_HONORIFIC.finditer(norm):
         start, end = match.span(1)
-        honorific = _HONORIFIC_AFTER.match(norm[end : end + 3]).group()
+        after = _HONORIFIC_AFTER.match(norm[end : end + 3])
+        honorific = after.group() if after else ""
         next_char = norm[end + len(honorific) : end + len(honorific) + 1]
         if next_char and next_char in _AFTER_HONORIFIC_EXCLUDED.get(honorific, ""):
             continue

@@ -189,7 +189,9 @@ def _detail(request, case: Case, status: int = 200, **forms):
         "reference": case.reference,
     }
     if can_change:
-        counsellors = selectors.assignable_counsellors(case).exclude(pk=case.assigned_to_id)
+        counsellors = selectors.assignable_counsellors(case)
+        if case.assigned_to_id is not None:
+            counsellors = counsellors.exclude(pk=case.assigned_to_id)
         context.update(
             note_form=forms.get("note_form") or NoteForm(),
             reassign_form=forms.get("reassign_form") or ReassignForm(counsellors=counsellors),

@@ -1,10 +1,12 @@
 """Demo local windows for ``loaddemo``: the flyer asks desks to add their own."""
 
+from typing import Any
+
 from accounts.models import Desk
 from catalogue.models import Organization, Phone, Service
 from catalogue.seed import SEED_VERIFIED, load_catalogue
 
-LOCAL_WINDOWS = [
+LOCAL_WINDOWS: list[dict[str, Any]] = [
     {
         "slug": "gifu-hs-counselling-room",
         "name": "岐阜中央高等学校 スクールカウンセラー相談室",

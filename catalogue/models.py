@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -149,10 +150,10 @@ class Service(models.Model):
             return self.description_en
         return self.description
 
-    def action_labels(self) -> list[str]:
+    def action_labels(self) -> list[str | Promise]:
         return [Action(code).label for code in self.actions if code in Action.values]
 
-    def channel_labels(self) -> list[str]:
+    def channel_labels(self) -> list[str | Promise]:
         return [Channel(code).label for code in self.channels if code in Channel.values]
 
 

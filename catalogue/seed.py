@@ -5,6 +5,7 @@ already exists, so admins' edits survive.
 """
 
 import datetime
+from typing import Any
 
 SEED_VERIFIED = datetime.date(2026, 11, 28)
 
@@ -72,7 +73,7 @@ ORGANIZATIONS = [
 ]
 
 # (number, kind, hours, note)
-SERVICES = [
+SERVICES: list[dict[str, Any]] = [
     {
         "slug": "mamorouyo-kokoro",
         "name": "心のSOS まもろうよこころ",

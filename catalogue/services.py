@@ -48,11 +48,12 @@ def local_service_save(
     service.full_clean()
     service.save()
     main_phone = service.phones.first()
-    if phone and main_phone is None:
+    if not phone:
+        if main_phone is not None:
+            main_phone.delete()
+    elif main_phone is None:
         Phone.objects.create(service=service, number=phone)
-    elif phone and main_phone.number != phone:
+    elif main_phone.number != phone:
         main_phone.number = phone
         main_phone.save(update_fields=["number"])
-    elif not phone and main_phone is not None:
-        main_phone.delete()
     return service

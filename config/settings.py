@@ -79,7 +79,7 @@ def database_from_env() -> dict:
             f"DATABASE_URL must start with postgres:// or sqlite:///, not {scheme!r}."
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+        config = dict(dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)))
     except Exception as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,7 +1,10 @@
 """What every part of the API shares: how a refused write becomes a 400."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -19,7 +22,7 @@ def as_api_error(error: DjangoValidationError) -> ValidationError:
     return ValidationError(data)
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, which also answers a service's ValidationError with a 400."""
     if isinstance(exc, DjangoValidationError):
         exc = as_api_error(exc)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -12,7 +13,7 @@ def build_email(
     *,
     to: list[str],
     headers: dict[str, str] | None = None,
-    connection=None,
+    connection: BaseEmailBackend | None = None,
 ) -> EmailMultiAlternatives:
     """Build a Japanese mail from ``emails/<name>-subject.txt``, ``-body-text.txt`` and ``-body-html.html``."""
     context = {"site_url": settings.SITE_URL, **context}

@@ -16,7 +16,7 @@ class FollowUpInline(admin.TabularInline):
     model = FollowUp
     fk_name = "referral"
     extra = 0
-    fields = ["kind", "due_on", "result", "done_at", "done_by"]
+    fields = ("kind", "due_on", "result", "done_at", "done_by")
     readonly_fields = fields
     can_delete = False
     show_change_link = True

@@ -154,7 +154,9 @@ class ReferralViewSet(mixins.RetrieveModelMixin, DeskScopedViewSet):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     case = serializers.CharField(source="case.reference", read_only=True)
-    referral = serializers.PrimaryKeyRelatedField(read_only=True)
+    referral: "serializers.PrimaryKeyRelatedField[Referral]" = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     window = serializers.SerializerMethodField()
 
     class Meta:

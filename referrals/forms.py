@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from catalogue.models import Service
 from referrals.models import DeletionRequest, DesignatedPlatform, FollowUp, Referral
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -11,7 +12,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ReferralForm(forms.Form):
     service = forms.ModelChoiceField(
-        label=_("案内する窓口"), queryset=None, empty_label=_("選んでください")
+        label=_("案内する窓口"), queryset=Service.objects.none(), empty_label=_("選んでください")
     )
     method = forms.ChoiceField(
         label=_("案内の方法"), choices=Referral.Method.choices, widget=forms.RadioSelect

@@ -279,6 +279,11 @@ class FollowUp(models.Model):
 
     objects = FollowUpQuerySet.as_manager()
 
+    # Not stored: set on instances by readers, the days overdue for the week's list
+    # (referrals.selectors) and the due date last read or saved (stats.rollups).
+    days_late: int
+    _stats_due_on: datetime.date
+
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = _("フォローアップ")

@@ -85,7 +85,7 @@ def case_referrals(case: Case) -> dict:
     follow_ups = list(
         case.follow_ups.select_related("referral", "deletion_request__platform", "done_by")
     )
-    events = []
+    events: list[tuple[datetime.datetime, str, Referral | DeletionRequest | FollowUp]] = []
     for referral in referrals:
         events.append((referral.created_at, "referral", referral))
         for status, stamp in Referral.STATUS_STAMPS.items():

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -156,7 +157,6 @@ def sweep(
     worker's queue, see ``reminders.tasks``) once its lease is committed; without one the
     batches are sent in this process.
     """
-    inline = dispatch is None
     now = now or timezone.now()
     result = SweepResult()
     with transaction.atomic():
@@ -166,13 +166,13 @@ def sweep(
     while True:
         with transaction.atomic():
             ids, token = lease_batch(now=timezone.now(), size=size)
-            if ids and not inline:
+            if ids and dispatch is not None:
                 transaction.on_commit(partial(dispatch, ids, token))
         if not ids or seen.issuperset(ids):
             break
         seen.update(ids)
         result.batches.append((ids, token))
-        if inline:
+        if dispatch is None:
             try:
                 sent = send_batch(digest_ids=ids, token=token)
             except DeliveryDeferred as deferred:
@@ -286,7 +286,7 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
     kinds = {code: str(label) for code, label in FollowUp.Kind.choices}
     follow_ups_url = site + reverse("followups:week")
     settings_url = site + reverse("followups:settings")
-    contents = {}
+    contents: dict[int, dict[str, Any]] = {}
     for digest in digests:
         today = days[digest.id]
         week_end = today + datetime.timedelta(days=6)

@@ -104,14 +104,17 @@ def outcome_section(query: StatsQuery) -> dict:
         counts = [shown(c, k) if c else 0 for c in row_cells]
         total = totals[(service,)]
         open_cell = cells.get((service, None))
+        # A suppressed cell's count is None: nothing is derived from it.
+        open_count = open_cell.count if open_cell else 0
         concluded = None
-        if not total.suppressed and (open_cell is None or not open_cell.suppressed):
-            concluded = total.count - (open_cell.count if open_cell else 0)
+        if total.count is not None and open_count is not None:
+            concluded = total.count - open_count
         shares = []
         for outcome in SHARE_OUTCOMES:
             cell = cells.get((service, outcome))
-            if concluded and (cell is None or not cell.suppressed):
-                shares.append(f"{100 * (cell.count if cell else 0) / concluded:.0f}%")
+            count = cell.count if cell else 0
+            if concluded and count is not None:
+                shares.append(f"{100 * count / concluded:.0f}%")
             else:
                 shares.append("—")
         rows.append([labels.get(service, (service, service))[1], *counts, shown(total, k), *shares])

@@ -192,7 +192,7 @@ def _rebuild_in_sql() -> int:
     }
     month = "date_trunc('month', {col} AT TIME ZONE %(zone)s)::date"
     local_day = "({col} AT TIME ZONE %(zone)s)::date"
-    params = {
+    params: dict[str, str | int | list[str]] = {
         "zone": zone,
         "system": list(FollowUp.SYSTEM_RESULTS),
         "max_days": MAX_DAYS,
@@ -287,7 +287,11 @@ def _follow_up_saved(sender, instance: FollowUp, **kwargs) -> None:
         return
     desk_id = case["desk_id"]
     follow_up_bucket_refresh(desk_id=desk_id, month=month_of(case["created_at"]))
-    due_dates = {instance.due_on, getattr(instance, "_stats_due_on", None)} - {None}
+    due_dates = {
+        due_on
+        for due_on in (instance.due_on, getattr(instance, "_stats_due_on", None))
+        if due_on is not None
+    }
     open_follow_ups_refresh(buckets={(desk_id, due_on) for due_on in due_dates})
     instance._stats_due_on = instance.due_on
 

@@ -71,10 +71,10 @@ def suppress(
             own |= set(box.corners(level) or ())
         for key in sorted(cells, key=_sortable):
             if 0 < cells[key] < threshold and key not in own:
-                box = _box_for(key, level, cells, domains, own)
-                if box is not None:
-                    boxes.append(box)
-                    own |= set(box.corners(level))
+                found = _box_for(key, level, cells, domains, own)
+                if found is not None:
+                    boxes.append(found)
+                    own |= set(found.corners(level) or ())
                 else:
                     own.add(key)
         hidden[level] = own
@@ -90,14 +90,14 @@ def _lift_value(box: _Box, level: Level, dim: str, cells, domains, own):
     """Choose the value of a new dimension on which the box is repeated: the cheapest to hide."""
     index = level.index(dim)
     options = domains[index] or [None]
-    best = None
-    for value in options:
+
+    def cost_with(value: object) -> tuple[int, int]:
         box.lifts[dim] = value
-        cost = _cost(box.corners(level) or (), cells, own)
-        if best is None or cost < best[0]:
-            best = (cost, value)
+        return _cost(box.corners(level) or (), cells, own)
+
+    best = min(options, key=cost_with)
     del box.lifts[dim]
-    return best[1]
+    return best
 
 
 def _box_for(key: Key, level: Level, cells, domains, own) -> _Box | None:
@@ -121,12 +121,11 @@ def _box_for(key: Key, level: Level, cells, domains, own) -> _Box | None:
         return box_of(min(candidates, key=lambda p: _cost(box_of(p).corners(level), cells, own)))
     partners = [values[0] for values in others]
     for i in range(len(level)):
-        partners[i] = min(
-            others[i],
-            key=lambda v, i=i: _cost(
-                box_of([*partners[:i], v, *partners[i + 1 :]]).corners(level), cells, own
-            ),
-        )
+
+        def cost_at(v: object, i: int = i) -> tuple[int, int]:
+            return _cost(box_of([*partners[:i], v, *partners[i + 1 :]]).corners(level), cells, own)
+
+        partners[i] = min(others[i], key=cost_at)
     return box_of(partners)
 
 

@@ -170,11 +170,11 @@ def labels_for(dims: tuple[str, ...], keys: list[tuple]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for d in dims:
         if d == "service":
-            rows = Service.objects.filter(id__in=values[d]).values_list("id", "slug", "name")
-            out[d] = {i: (slug, name) for i, slug, name in rows}
+            services = Service.objects.filter(id__in=values[d]).values_list("id", "slug", "name")
+            out[d] = {i: (slug, name) for i, slug, name in services}
         elif d == "desk":
-            rows = Desk.objects.filter(id__in=values[d]).values_list("id", "slug", "name")
-            out[d] = {i: (slug, name) for i, slug, name in rows}
+            desks = Desk.objects.filter(id__in=values[d]).values_list("id", "slug", "name")
+            out[d] = {i: (slug, name) for i, slug, name in desks}
         elif d == "category":
             names = dict(Category.choices)
             out[d] = {v: (v, str(names.get(v, _("内容の指定なし")))) for v in values[d]}
@@ -182,8 +182,8 @@ def labels_for(dims: tuple[str, ...], keys: list[tuple]) -> dict[str, dict]:
             names = dict(Referral.Outcome.choices)
             out[d] = {v: (v, str(names.get(v, _("終了していない")))) for v in values[d]}
         elif d == "heading":
-            names = {key: str(label) for key, label, _codes in NATIONAL_HEADINGS}
-            out[d] = {v: (v, names.get(v, v)) for v in values[d]}
+            headings = {key: str(label) for key, label, _codes in NATIONAL_HEADINGS}
+            out[d] = {v: (v, headings.get(v, v)) for v in values[d]}
         else:
             out[d] = {v: (v, v) for v in values[d]}
     return out
@@ -224,7 +224,9 @@ def total_row(table: Table) -> list:
 
 
 def shown(cell: Cell, k: int) -> int | str:
-    return f"<{k}" if cell.suppressed else cell.count
+    if cell.suppressed or cell.count is None:
+        return f"<{k}"
+    return cell.count
 
 
 # --- Follow-ups ---------------------------------------------------------------------------

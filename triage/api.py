@@ -40,7 +40,7 @@ def parse_intake(data, user) -> Intake:
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": [_("JSONオブジェクトで送ってください。")]})
     errors: dict[str, list[str]] = {}
-    situation = data.get("situation")
+    situation = data.get("situation") or ""
     if not situation:
         errors["situation"] = [_("相談の状況（situation）は必須です。")]
     elif not isinstance(situation, str) or situation not in SITUATIONS:

@@ -224,9 +224,10 @@ def evaluate(ruleset: Ruleset, intake: Intake) -> list[tuple[int, int, int, list
             intake.situation, wishes, intake.categories, intake.flags, intake.desk_kind
         ):
             continue
+        targets: tuple[int, ...] = ()
         if rule.service_id is not None:
             targets = (rule.service_id,)
-        else:
+        elif intake.desk_id is not None:
             targets = ruleset.desk_windows.get(intake.desk_id, ())
         reason = rule.reason_en if english and rule.reason_en else rule.reason
         for service_id in targets:
@@ -243,7 +244,10 @@ def evaluate(ruleset: Ruleset, intake: Intake) -> list[tuple[int, int, int, list
                 hit[2] = rule.weight
             if reason not in hit[3]:
                 hit[3].append(reason)
-    return sorted(hits.values(), key=lambda hit: (hit[1] or 99, -hit[2], hit[0]))
+    ranked = sorted(hits.values(), key=lambda hit: (hit[1] or 99, -hit[2], hit[0]))
+    return [
+        (service_id, urgency, weight, reasons) for service_id, urgency, weight, reasons in ranked
+    ]
 
 
 def guidance_for(intake: Intake) -> list[str]:
