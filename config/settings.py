@@ -307,7 +307,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-# Reminders (referrals/reminders.py): a sweep every few minutes sends the digests that are due.
+# Reminders (reminders/services.py): a sweep every few minutes sends the digests that are due.
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5)
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-reminders": {

@@ -1,6 +1,6 @@
 """Reminders through the real parts: our own redis-server, a celery worker process, an SMTP sink.
 
-Each test proves the promise of ``referrals.reminders``: every digest is delivered, and none
+Each test proves the promise of ``reminders.services``: every digest is delivered, and none
 twice except one whose mail the SMTP server accepted just before a crash (documented).
 """
 
