@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config import views
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalogue/", include("catalogue.urls")),
     path("triage/", include("triage.urls")),
+    # The slip moved beside the cases it may name; old links and bookmarks still find it.
+    path("triage/slip/", RedirectView.as_view(pattern_name="cases:slip", query_string=True)),
     path("cases/", include("cases.urls")),
     path("follow-ups/", include("referrals.urls")),
     path("stats/", include("stats.urls")),

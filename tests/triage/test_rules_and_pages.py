@@ -248,3 +248,9 @@ def test_the_slip_refuses_no_or_unknown_windows_in_japanese(web, counsellor):
     response = web(counsellor).get("/cases/slip/", {"service": "nowhere"})
     assert response.status_code == 400
     assert "見つかりません" in response.content.decode()
+
+
+def test_the_slips_old_address_still_leads_to_it(web, counsellor):
+    response = web(counsellor).get("/triage/slip/", {"service": ["ihaho", "jinken"]})
+    assert response.status_code == 302
+    assert response["Location"] == "/cases/slip/?service=ihaho&service=jinken"
