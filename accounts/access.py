@@ -3,7 +3,7 @@
 Every path asks here and nowhere else: HTML views and forms (``desks_for``,
 ``require_supervisor``), the API (``DeskScopedViewSet``), templates (the ``access`` tag
 library), exports, and tasks and mail, which read many users at once
-(``desk_ids_by_user``). A membership is the only thing that grants a desk; a user who is
+(``desk_access_by_user``). A membership is the only thing that grants a desk; a user who is
 not active, or who has been removed from a desk, gets nothing of it on the next request,
 the next page and the next mail.
 
@@ -16,6 +16,7 @@ import functools
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -63,20 +64,31 @@ def require_supervisor(user: User | AnonymousUser) -> set[int]:
     return desk_ids
 
 
-def desk_ids_by_user(
-    user_ids: Iterable[int], *, roles: tuple[str, ...] | None = None
-) -> dict[int, set[int]]:
-    """Return, for many users at once, the desks each may read (tasks and mail use this).
+@dataclass(frozen=True)
+class DeskAccess:
+    """The desks one user may read, and among them the ones they supervise."""
 
-    Inactive users get no desks, like ``desk_ids_for``; one query for any number of users.
+    readable: frozenset[int] = frozenset()
+    supervised: frozenset[int] = frozenset()
+
+
+def desk_access_by_user(user_ids: Iterable[int]) -> dict[int, DeskAccess]:
+    """Return, for many users at once, the desks each may read and supervise (tasks, mail).
+
+    Inactive users get no desks, like ``desk_ids_for``. One query for any number of users;
+    a user with no membership is absent, and ``.get(user_id, DeskAccess())`` reads as none.
     """
+    readable: dict[int, set[int]] = defaultdict(set)
+    supervised: dict[int, set[int]] = defaultdict(set)
     memberships = Membership.objects.filter(user_id__in=list(user_ids), user__is_active=True)
-    if roles is not None:
-        memberships = memberships.filter(role__in=roles)
-    desks: dict[int, set[int]] = defaultdict(set)
-    for user_id, desk_id in memberships.values_list("user_id", "desk_id"):
-        desks[user_id].add(desk_id)
-    return desks
+    for user_id, desk_id, role in memberships.values_list("user_id", "desk_id", "role"):
+        readable[user_id].add(desk_id)
+        if role == Membership.Role.SUPERVISOR:
+            supervised[user_id].add(desk_id)
+    return {
+        user_id: DeskAccess(frozenset(desks), frozenset(supervised[user_id]))
+        for user_id, desks in readable.items()
+    }
 
 
 # The wrappers made below, so that a subclass reusing an already wrapped method is not

@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.access import desk_ids_by_user
+from accounts.access import DeskAccess, desk_access_by_user
 from accounts.models import Membership, User
 from core.digest import DigestRecipient, digest_sections
 from core.emails import build_email
@@ -257,8 +257,10 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
     last_day = max(days.values()) + datetime.timedelta(days=6)
     # The access gate decides what each recipient may read, as on every page: a case stays
     # assigned to someone removed from its desk, but it leaves their digest at once.
-    readable = desk_ids_by_user(user_ids)
-    supervised = desk_ids_by_user(user_ids, roles=(Membership.Role.SUPERVISOR,))
+    access = desk_access_by_user(user_ids)
+    nothing = DeskAccess()
+    readable = {user_id: access.get(user_id, nothing).readable for user_id in user_ids}
+    supervised = {user_id: access.get(user_id, nothing).supervised for user_id in user_ids}
     own = defaultdict(list)
     for row in (
         FollowUp.objects.open()
@@ -323,8 +325,8 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
             user_id=digest.user_id,
             period=digest.period,
             today=days[digest.id],
-            readable_desk_ids=frozenset(readable[digest.user_id]),
-            supervised_desk_ids=frozenset(supervised[digest.user_id]),
+            readable_desk_ids=readable[digest.user_id],
+            supervised_desk_ids=supervised[digest.user_id],
         )
         for digest in digests
     ]
