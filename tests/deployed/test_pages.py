@@ -5,6 +5,8 @@ which the functional suite's live server never uses.
 """
 
 import re
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.deployed.stack import ROOT
 from tests.functional.walk import MUST_REACH, walk_site
 
 ROLES = [
@@ -77,3 +80,14 @@ def test_it_runs_with_debug_off_and_every_service_answering(base_url):
     assert missing.status == 404
     assert "URLconf" not in missing.read().decode(), "a debug page: DEBUG is on"
     assert health.status == 200
+
+
+def test_the_one_beat_keeps_its_schedule_as_the_health_check_expects(stack):
+    """compose's health check for beat (bin/beat-healthy) passes against a running beat."""
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "bin" / "beat-healthy"), stack["PROD_BEAT_SCHEDULE"], "600"],
+        capture_output=True,
+        text=True,
+    )
+
+    assert check.returncode == 0, check.stderr
