@@ -8,6 +8,8 @@ from config import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp-report"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,3 +23,5 @@ urlpatterns = [
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.views.server_error"

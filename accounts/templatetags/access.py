@@ -1,6 +1,7 @@
 from django.template import Library
 
-from accounts.access import supervised_desk_ids
+from accounts.access import desk_ids_for, supervised_desk_ids
+from accounts.models import Membership
 
 register = Library()
 
@@ -15,3 +16,11 @@ def supervises_any(user) -> bool:
     if not hasattr(user, "_supervises_any"):
         user._supervises_any = bool(supervised_desk_ids(user))
     return user._supervises_any
+
+
+@register.filter
+def counsels_any(user) -> bool:
+    """Tell whether the user is a counsellor at a desk, so may record an intake."""
+    if not hasattr(user, "_counsels_any"):
+        user._counsels_any = bool(desk_ids_for(user, roles=(Membership.Role.COUNSELLOR,)))
+    return user._counsels_any

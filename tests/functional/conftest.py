@@ -10,21 +10,11 @@ rules) after each test flushes the tables.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.functional.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 def pytest_collection_modifyitems(config, items):

@@ -34,10 +34,16 @@ def test_a_supervisor_reads_charts_and_tables_and_filters_by_keyboard(
     expect(desks).to_contain_text("岐阜中央高校 相談室")
     expect(desks.locator("tfoot")).to_contain_text("12")
     expect(page.get_by_role("table", name="窓口別の案内件数")).to_contain_text("<3")
-    page.wait_for_function("document.querySelectorAll('canvas[data-series]').length === 4")
-    page.wait_for_function(
-        "typeof Chart !== 'undefined' && Chart.getChart(document.querySelector('canvas')) !== undefined"
+    expect(page.locator("canvas[data-series]")).to_have_count(4)
+    # Not wait_for_function: Playwright evals its predicate in the page, which the CSP forbids.
+    drawn = (
+        "() => typeof Chart !== 'undefined' && !!Chart.getChart(document.querySelector('canvas'))"
     )
+    for _ in range(100):
+        if page.evaluate(drawn):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(drawn), "no chart was drawn"
 
     page.get_by_label("デスク", exact=True).focus()
     page.keyboard.press("End")

@@ -1,0 +1,17 @@
+/* Behaviour the pages need besides htmx, kept in this file because the CSP allows no inline script. */
+(function () {
+  "use strict";
+  // A select marked data-submit-on-change sends its form as soon as a choice is made.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-submit-on-change]") && field.form) {
+      field.form.requestSubmit();
+    }
+  });
+  // A button marked data-print opens the browser's print dialogue.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+})();
