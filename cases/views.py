@@ -1,4 +1,5 @@
 import csv
+import math
 import re
 
 import segno
@@ -13,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.throttling import UserRateThrottle
 
 from accounts.access import require_supervisor
 from audit.models import AuditEntry
@@ -28,7 +30,7 @@ from cases.forms import (
     ReopenForm,
     add_service_errors,
 )
-from cases.guard import free_text_findings
+from cases.guard import free_text_findings, length_errors
 from cases.models import Case
 from catalogue.selectors import services_for
 from triage.engine import Intake, suggest
@@ -286,16 +288,54 @@ def case_reopen(request, reference):
     )
 
 
+class LiveCheckBurstThrottle(UserRateThrottle):
+    """A burst: a paste, or several fields checked at once."""
+
+    scope = "pii_check_burst"
+    rate = "10/s"
+
+
+class LiveCheckSustainedThrottle(UserRateThrottle):
+    """Five checks a second for a minute: more than anyone types, as the form waits 500 ms."""
+
+    scope = "pii_check_sustained"
+    rate = "300/m"
+
+
+LIVE_CHECK_THROTTLES = (LiveCheckBurstThrottle, LiveCheckSustainedThrottle)
+
+
+def _live_check_wait(request) -> int:
+    """Return the seconds to wait before the next live check, 0 when it may run now."""
+    waits = []
+    for throttle_class in LIVE_CHECK_THROTTLES:
+        throttle = throttle_class()
+        # A user's throttle keys on the user alone; this plain Django view has no DRF view.
+        if not throttle.allow_request(request, view=None):  # type: ignore[arg-type]
+            waits.append(throttle.wait() or 1)
+    return math.ceil(max(waits)) if waits else 0
+
+
 @never_cache
 @login_required
 @require_POST
 def pii_check(request):
     """Warn as the counsellor types: the same server-side guard, text in the POST body only."""
+    texts = {name: request.POST[name] for name in FREE_TEXT_FIELDS if name in request.POST}
+    if too_long := length_errors(**texts):
+        notices = [message for messages in too_long.values() for message in messages]
+        return render(request, "cases/_pii_warning.html", {"notices": notices}, status=400)
+    if wait := _live_check_wait(request):
+        notice = _("入力中の確認を%(seconds)s秒ほど休みます。保存するときには必ず確認します。") % {
+            "seconds": wait
+        }
+        response = render(request, "cases/_pii_warning.html", {"notices": [notice]}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     warnings = []
-    for name in FREE_TEXT_FIELDS:
-        if name in request.POST:
-            _kinds, described = free_text_findings(request.POST[name])
-            warnings.extend(described)
+    for text in texts.values():
+        _kinds, described = free_text_findings(text)
+        warnings.extend(described)
     return render(request, "cases/_pii_warning.html", {"warnings": warnings})
 
 

@@ -299,6 +299,28 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+
+
+def cache_from_env() -> dict:
+    """Return a cache every web process shares: Redis when there is one, else the database.
+
+    The live personal-data check's rate limit counts a user's requests across all gunicorn
+    workers, which a per-process memory cache cannot do.
+    """
+    url = os.environ.get("REDIS_URL", "")
+    if not url and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        url = CELERY_BROKER_URL
+    if url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "tsunagu",
+        }
+    # cases.apps creates the table after every migrate.
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tsunagu_cache"}
+
+
+CACHES = {"default": cache_from_env()}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -218,3 +218,57 @@ def test_the_closing_note_is_guarded_on_the_page(web, case, counsellor):
     assert "郵便番号らしき記述があります" in "".join(warning)
     case.refresh_from_db()
     assert case.status == "open"
+
+
+def test_the_live_warning_refuses_text_over_the_cap_without_reading_it(web, counsellor):
+    response = web(counsellor).post("/cases/pii-check/", {"summary": "090-" * 1_001})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "4,000文字以内にしてください（いまは4,004文字です）" in page
+    assert "電話番号" not in page
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock for the live check's rate limit that moves only when a test moves it."""
+    from cases import views
+
+    now = [1_000_000.0]
+    for throttle in views.LIVE_CHECK_THROTTLES:
+        monkeypatch.setattr(throttle, "timer", lambda self: now[0])
+    return now
+
+
+def test_the_live_warning_pauses_a_flood_with_429_and_retry_after(web, counsellor, deskmate, clock):
+    client = web(counsellor)
+    answers = [client.post("/cases/pii-check/", {"summary": "Aさん"}) for _ in range(12)]
+    assert [response.status_code for response in answers] == [200] * 10 + [429] * 2
+    assert answers[-1]["Retry-After"] == "1"
+    assert "保存するときには必ず確認します" in answers[-1].content.decode()
+    # Another user of the same desk is not held back by the first one's requests.
+    assert web(deskmate).post("/cases/pii-check/", {"summary": "Aさん"}).status_code == 200
+    clock[0] += 1.5
+    assert client.post("/cases/pii-check/", {"summary": "Aさん"}).status_code == 200
+
+
+def test_the_live_warning_keeps_up_with_a_fast_typist_for_minutes(web, counsellor, clock):
+    client = web(counsellor)
+    statuses = set()
+    for _ in range(400):
+        statuses.add(client.post("/cases/pii-check/", {"summary": "Aさんから相談"}).status_code)
+        clock[0] += 0.3
+    assert statuses == {200}
+
+
+def test_the_live_warning_holds_a_steady_flood_to_five_a_second(web, counsellor, clock):
+    client = web(counsellor)
+    answered = 0
+    for _ in range(480):  # Eight a second for one minute.
+        answered += client.post("/cases/pii-check/", {"summary": "Aさん"}).status_code == 200
+        clock[0] += 0.125
+    assert answered == 300
+
+
+def test_the_live_warning_shows_its_pauses_on_the_page(web, counsellor, case):
+    for url in ("/cases/new/", case.get_absolute_url()):
+        assert "js/pii-check.js" in web(counsellor).get(url).content.decode()
