@@ -36,6 +36,10 @@ from catalogue.selectors import services_for
 from triage.engine import Intake, suggest
 
 PAGE_SIZE = 50
+# The case page shows the newest notes; older ones are a page back.
+TIMELINE_PAGE_SIZE = 20
+# A CSV row is codes and dates only (about 200 bytes): the file stays under a few megabytes.
+EXPORT_MAX_ROWS = 10_000
 SLIP_MAX_WINDOWS = 6
 # Only a case reference may appear on a slip, never free text that could identify the person.
 REFERENCE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+){1,5}")
@@ -69,7 +73,12 @@ def case_list(request):
     audit_record_many(actor=request.user, action=AuditEntry.Action.LIST, cases=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "export_max_rows": EXPORT_MAX_ROWS,
+    }
     template = "cases/_case_results.html" if request.htmx else "cases/case_list.html"
     return render(request, template, context)
 
@@ -81,7 +90,19 @@ def case_export(request):
     form = CaseFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
-    cases = list(selectors.case_list(request.user, **form.filters()))
+    matching = selectors.case_list(request.user, **form.filters())
+    count = matching.count()
+    if count > EXPORT_MAX_ROWS:
+        form.add_error(
+            None,
+            _(
+                "条件に合う相談記録が%(count)s件あります。CSVは%(limit)s件までなので、"
+                "受付日や状況で絞り込んでください。"
+            )
+            % {"count": f"{count:,}", "limit": f"{EXPORT_MAX_ROWS:,}"},
+        )
+        return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
+    cases = list(matching)
     audit_record_many(actor=request.user, action=AuditEntry.Action.EXPORT, cases=cases)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -183,9 +204,13 @@ def case_edit(request, reference):
 
 def _detail(request, case: Case, status: int = 200, **forms):
     can_change = selectors.can_change(request.user, case)
+    # Page 1 is the newest notes, shown oldest first like the rest of the timeline.
+    notes = Paginator(selectors.case_timeline(case, newest_first=True), TIMELINE_PAGE_SIZE)
+    timeline = notes.get_page(request.GET.get("notes"))
     context = {
         "case": case,
-        "timeline": selectors.case_timeline(case),
+        "timeline": timeline,
+        "timeline_notes": list(reversed(timeline.object_list)),
         "can_change": can_change,
         "result": _suggestions_for(case),
         "reference": case.reference,

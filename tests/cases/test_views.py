@@ -272,3 +272,34 @@ def test_the_live_warning_holds_a_steady_flood_to_five_a_second(web, counsellor,
 def test_the_live_warning_shows_its_pauses_on_the_page(web, counsellor, case):
     for url in ("/cases/new/", case.get_absolute_url()):
         assert "js/pii-check.js" in web(counsellor).get(url).content.decode()
+
+
+def test_a_long_timeline_shows_its_newest_notes_and_pages_back(web, case, counsellor):
+    for number in range(1, 46):
+        services.note_add(case=case, by=counsellor, body=f"経過メモ{number:02d}番")
+    client = web(counsellor)
+    newest = client.get(case.get_absolute_url()).content.decode()
+    assert "経過メモ26番" in newest and "経過メモ45番" in newest
+    assert newest.index("経過メモ26番") < newest.index("経過メモ45番")
+    assert "経過メモ25番" not in newest
+    assert "全45件のうち新しい方から 1〜20 件目" in newest
+    oldest = client.get(case.get_absolute_url(), {"notes": "3"}).content.decode()
+    assert "経過メモ01番" in oldest and "経過メモ05番" in oldest
+    assert "経過メモ06番" not in oldest
+    assert client.get(case.get_absolute_url(), {"notes": "²"}).status_code == 200
+
+
+def test_an_export_over_its_limit_asks_to_narrow_the_list(web, open_case, counsellor, monkeypatch):
+    from cases import views
+
+    for _ in range(3):
+        open_case()
+    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 2)
+    client = web(counsellor)
+    listing = client.get("/cases/").content.decode()
+    assert "CSVは2件まで書き出せます" in listing
+    response = client.get("/cases/export.csv")
+    assert response.status_code == 400
+    assert "条件に合う相談記録が3件あります。CSVは2件までなので" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert client.get("/cases/export.csv", {"status": "closed"}).status_code == 200
