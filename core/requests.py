@@ -82,6 +82,9 @@ def _body_problem(request: HttpRequest) -> str | None:
         return None
     if content_type in FORM_TYPES:
         if request.method == "POST":
+            # Read the body first so that it stays readable: a parser that refuses forms
+            # (an API view that takes only JSON) must still see it and answer 415.
+            request.body  # noqa: B018
             fields = request.POST
         elif content_type == "multipart/form-data":
             return None  # Nothing here reads a multipart body sent with PUT or PATCH.
