@@ -2,13 +2,18 @@
 
 It names what kind of personal data was found and where, never the text itself, and keeps
 nothing: the caller refuses the write and the text is gone with the request. Its messages
-are in the active language (Japanese unless the user chose English).
+are in the active language (Japanese unless the user chose English). Text longer than
+FREE_TEXT_MAX_LENGTH is refused before any analysis, so no request can buy unbounded work.
 """
+
+import bisect
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cases import pii
+from cases.models import FREE_TEXT_MAX_LENGTH
 
 
 class PersonalDataError(ValidationError):
@@ -32,10 +37,12 @@ def kind_label(kind: str) -> str:
 def describe(text: str, findings: list[pii.Finding]) -> list[str]:
     """Return one message per finding, naming its kind and place but not its text."""
     messages = []
+    breaks = [match.start() for match in re.finditer("\n", text)]
     for finding in findings:
-        line = text.count("\n", 0, finding.start) + 1
-        column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
-        if "\n" in text:
+        line = bisect.bisect_left(breaks, finding.start) + 1
+        line_start = breaks[line - 2] + 1 if line > 1 else 0
+        column = finding.start - line_start + 1
+        if breaks:
             where = _("%(line)d行目%(column)d文字目") % {"line": line, "column": column}
         else:
             where = _("%(column)d文字目") % {"column": column}
@@ -46,10 +53,24 @@ def describe(text: str, findings: list[pii.Finding]) -> list[str]:
     return messages
 
 
+def length_errors(**fields: str) -> dict[str, list[str]]:
+    """Return a message for each field longer than the free-text cap."""
+    return {
+        name: [
+            _("%(limit)s文字以内にしてください（いまは%(length)s文字です）。")
+            % {"limit": f"{FREE_TEXT_MAX_LENGTH:,}", "length": f"{len(text):,}"}
+        ]
+        for name, text in fields.items()
+        if text and len(text) > FREE_TEXT_MAX_LENGTH
+    }
+
+
 def free_text_findings(text: str) -> tuple[list[str], list[str]]:
     """Return the kinds of personal data in the text and one message per finding."""
     if not text or not text.strip():
         return [], []
+    if too_long := length_errors(text=text):
+        raise ValidationError(too_long["text"], code="max_length")
     findings = pii.find_pii(text)
     kinds = list(dict.fromkeys(finding.kind for finding in findings))
     return kinds, describe(text, findings)
@@ -57,6 +78,8 @@ def free_text_findings(text: str) -> tuple[list[str], list[str]]:
 
 def guard_free_text(**fields: str) -> None:
     """Refuse free text that holds personal data, naming each field, kind and place."""
+    if too_long := length_errors(**{name: text or "" for name, text in fields.items()}):
+        raise ValidationError(too_long, code="max_length")
     messages: dict[str, list[str]] = {}
     kinds: list[str] = []
     for name, text in fields.items():

@@ -159,6 +159,7 @@ def is_valid_my_number(digits: str) -> bool:
 
 
 _VOICING_MARKS = "\u3099\u309a\uff9e\uff9f"
+_MAX_COMBINING = 30
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2500\u2501\u30fc\ufe58")
 
 
@@ -182,8 +183,13 @@ class _Normalised:
         i, length = 0, len(text)
         while i < length:
             j = i + 1
-            # A base character and its combining marks normalise together (ｶﾞ → ガ).
-            while j < length and (text[j] in _VOICING_MARKS or unicodedata.combining(text[j])):
+            # A base character and its combining marks normalise together (ｶﾞ → ガ), up to
+            # Unicode's stream-safe limit: NFKC reorders a run of marks in quadratic time.
+            while (
+                j < length
+                and j - i <= _MAX_COMBINING
+                and (text[j] in _VOICING_MARKS or unicodedata.combining(text[j]))
+            ):
                 j += 1
             for char in _nfkc(text[i:j]):
                 chars.append(char)
@@ -280,6 +286,7 @@ def _my_numbers(norm: str) -> list[tuple[int, int]]:
 _PHONE = re.compile(r"(?<![0-9A-Za-z+#/.\-])(?:\+ ?81|\(0|0)[0-9() .\-]*[0-9]")
 _PHONE_GROUP = re.compile(r"[0-9]+")
 _ELEVEN_DIGIT_PREFIXES = ("070", "080", "090", "050", "020")
+_PHONE_MAX_DIGITS = 11
 
 
 def _is_phone_number(digits: str) -> bool:
@@ -297,9 +304,18 @@ def _phones(norm: str) -> list[tuple[int, int]]:
     for match in _PHONE.finditer(norm):
         candidate = match.group()
         international = candidate.startswith("+")
-        groups = list(_PHONE_GROUP.finditer(candidate))
+        # No number has more than eleven digits, so only the first groups can make one; a run
+        # of thousands of digit groups costs no more than its first few.
+        groups: list[re.Match[str]] = []
+        digit_count = 0
+        found = _PHONE_GROUP.finditer(candidate)
         if international:
-            groups = groups[1:]
+            next(found)
+        for group in found:
+            digit_count += len(group.group())
+            if digit_count > _PHONE_MAX_DIGITS:
+                break
+            groups.append(group)
         # A candidate may run into a following number: drop trailing groups until it fits.
         for count in range(len(groups), 0, -1):
             digits = "".join(group.group() for group in groups[:count])
@@ -368,7 +384,8 @@ def _school_classes(norm: str) -> list[tuple[int, int]]:
     return [match.span() for match in _SCHOOL_CLASS.finditer(norm)]
 
 
-_NUMBER = r"(?:[1-9][0-9]{0,3}|[一二三四五六七八九十百千]+)"
+# Bounded, as every repeat here is: a run of 一 must not be tried to its end from each start.
+_NUMBER = r"(?:[1-9][0-9]{0,3}|[一二三四五六七八九十百千]{1,8})"
 _DIGITS = r"[1-9][0-9]{0,3}"
 _ADDRESS_TAIL = re.compile(
     rf"(?<=[{_KANJI}{_KATAKANA}])(?:"
@@ -815,7 +832,11 @@ def _unknown_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         first = token_at.get(start)
         if first is None or first.end >= end or _is_role(match.group(1)):
             continue
-        pieces = [token for token in tokens if start <= token.start < end]
+        index = bisect.bisect_left(tokens, start, key=lambda token: token.start)
+        pieces = []
+        while index < len(tokens) and tokens[index].start < end:
+            pieces.append(tokens[index])
+            index += 1
         if pieces[-1].end == end and all(token.pos[2] != "地名" for token in pieces):
             spans.append((start, end))
     return spans

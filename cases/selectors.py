@@ -86,9 +86,10 @@ def case_list(
     return cases.order_by("-created_at", "-id")
 
 
-def case_timeline(case: Case):
-    """Return the case's notes and events, oldest first."""
-    return case.notes.select_related("author", "assignee").order_by("created_at", "id")
+def case_timeline(case: Case, *, newest_first: bool = False):
+    """Return the case's notes and events, oldest first unless ``newest_first``."""
+    order = ("-created_at", "-id") if newest_first else ("created_at", "id")
+    return case.notes.select_related("author", "assignee").order_by(*order)
 
 
 def assignable_counsellors(case_or_desk_id) -> QuerySet[User]:

@@ -1,4 +1,5 @@
 import csv
+import math
 import re
 
 import segno
@@ -13,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.throttling import UserRateThrottle
 
 from accounts.access import require_supervisor
 from audit.models import AuditEntry
@@ -28,12 +30,16 @@ from cases.forms import (
     ReopenForm,
     add_service_errors,
 )
-from cases.guard import free_text_findings
+from cases.guard import free_text_findings, length_errors
 from cases.models import Case
 from catalogue.selectors import services_for
 from triage.engine import Intake, suggest
 
 PAGE_SIZE = 50
+# The case page shows the newest notes; older ones are a page back.
+TIMELINE_PAGE_SIZE = 20
+# A CSV row is codes and dates only (about 200 bytes): the file stays under a few megabytes.
+EXPORT_MAX_ROWS = 10_000
 SLIP_MAX_WINDOWS = 6
 # Only a case reference may appear on a slip, never free text that could identify the person.
 REFERENCE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+){1,5}")
@@ -67,7 +73,12 @@ def case_list(request):
     audit_record_many(actor=request.user, action=AuditEntry.Action.LIST, cases=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "export_max_rows": EXPORT_MAX_ROWS,
+    }
     template = "cases/_case_results.html" if request.htmx else "cases/case_list.html"
     return render(request, template, context)
 
@@ -79,7 +90,19 @@ def case_export(request):
     form = CaseFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
-    cases = list(selectors.case_list(request.user, **form.filters()))
+    matching = selectors.case_list(request.user, **form.filters())
+    count = matching.count()
+    if count > EXPORT_MAX_ROWS:
+        form.add_error(
+            None,
+            _(
+                "条件に合う相談記録が%(count)s件あります。CSVは%(limit)s件までなので、"
+                "受付日や状況で絞り込んでください。"
+            )
+            % {"count": f"{count:,}", "limit": f"{EXPORT_MAX_ROWS:,}"},
+        )
+        return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
+    cases = list(matching)
     audit_record_many(actor=request.user, action=AuditEntry.Action.EXPORT, cases=cases)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -181,9 +204,13 @@ def case_edit(request, reference):
 
 def _detail(request, case: Case, status: int = 200, **forms):
     can_change = selectors.can_change(request.user, case)
+    # Page 1 is the newest notes, shown oldest first like the rest of the timeline.
+    notes = Paginator(selectors.case_timeline(case, newest_first=True), TIMELINE_PAGE_SIZE)
+    timeline = notes.get_page(request.GET.get("notes"))
     context = {
         "case": case,
-        "timeline": selectors.case_timeline(case),
+        "timeline": timeline,
+        "timeline_notes": list(reversed(timeline.object_list)),
         "can_change": can_change,
         "result": _suggestions_for(case),
         "reference": case.reference,
@@ -286,16 +313,54 @@ def case_reopen(request, reference):
     )
 
 
+class LiveCheckBurstThrottle(UserRateThrottle):
+    """A burst: a paste, or several fields checked at once."""
+
+    scope = "pii_check_burst"
+    rate = "10/s"
+
+
+class LiveCheckSustainedThrottle(UserRateThrottle):
+    """Five checks a second for a minute: more than anyone types, as the form waits 500 ms."""
+
+    scope = "pii_check_sustained"
+    rate = "300/m"
+
+
+LIVE_CHECK_THROTTLES = (LiveCheckBurstThrottle, LiveCheckSustainedThrottle)
+
+
+def _live_check_wait(request) -> int:
+    """Return the seconds to wait before the next live check, 0 when it may run now."""
+    waits = []
+    for throttle_class in LIVE_CHECK_THROTTLES:
+        throttle = throttle_class()
+        # A user's throttle keys on the user alone; this plain Django view has no DRF view.
+        if not throttle.allow_request(request, view=None):  # type: ignore[arg-type]
+            waits.append(throttle.wait() or 1)
+    return math.ceil(max(waits)) if waits else 0
+
+
 @never_cache
 @login_required
 @require_POST
 def pii_check(request):
     """Warn as the counsellor types: the same server-side guard, text in the POST body only."""
+    texts = {name: request.POST[name] for name in FREE_TEXT_FIELDS if name in request.POST}
+    if too_long := length_errors(**texts):
+        notices = [message for messages in too_long.values() for message in messages]
+        return render(request, "cases/_pii_warning.html", {"notices": notices}, status=400)
+    if wait := _live_check_wait(request):
+        notice = _("入力中の確認を%(seconds)s秒ほど休みます。保存するときには必ず確認します。") % {
+            "seconds": wait
+        }
+        response = render(request, "cases/_pii_warning.html", {"notices": [notice]}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     warnings = []
-    for name in FREE_TEXT_FIELDS:
-        if name in request.POST:
-            _kinds, described = free_text_findings(request.POST[name])
-            warnings.extend(described)
+    for text in texts.values():
+        _kinds, described = free_text_findings(text)
+        warnings.extend(described)
     return render(request, "cases/_pii_warning.html", {"warnings": warnings})
 
 

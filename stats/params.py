@@ -18,6 +18,8 @@ from stats.periods import (
 
 DIMENSIONS = ("service", "category", "desk", "month", "outcome")
 DEFAULT_MONTHS = 12
+# Ten years: every grouping of a longer period would still answer, but slowly.
+MAX_MONTHS = 120
 
 
 class StatsParamError(ValueError):
@@ -102,6 +104,18 @@ def _period(params, errors, today) -> Period:
             _("集計期間が空です。開始月は終了月（集計できるのは先月まで）以前にしてください。")
         ]
         return default
+    if last.index - first.index >= MAX_MONTHS:
+        errors["from"] = [
+            _(
+                "集計期間は%(years)d年（%(months)dか月）までです。開始月を%(earliest)s以降にしてください。"
+            )
+            % {
+                "years": MAX_MONTHS // 12,
+                "months": MAX_MONTHS,
+                "earliest": last.shifted(1 - MAX_MONTHS),
+            }
+        ]
+        return default
     return Period(first, last)
 
 
@@ -109,8 +123,8 @@ def _desks(value, supervised, errors) -> frozenset[int]:
     wanted = _split(value)
     if not wanted:
         return frozenset(supervised)
-    slugs = {s for s in wanted if not s.isdigit()}
-    ids = {int(s) for s in wanted if s.isdigit()}
+    ids = {int(s) for s in wanted if _is_id(s)}
+    slugs = {s for s in wanted if not _is_id(s)}
     found = dict(Desk.objects.filter(slug__in=slugs).values_list("slug", "id"))
     chosen = ids | set(found.values())
     missing = [s for s in slugs if s not in found]
@@ -119,6 +133,11 @@ def _desks(value, supervised, errors) -> frozenset[int]:
             _("指定したデスクの統計は見られません。担当しているデスクを指定してください。")
         ]
     return frozenset(chosen & supervised)
+
+
+def _is_id(value: str) -> bool:
+    # str.isdigit() also takes ² (which int() refuses) and ３ (which it reads as 3).
+    return value.isascii() and value.isdigit() and len(value) <= 18
 
 
 def _categories(value, errors) -> frozenset[str]:

@@ -82,8 +82,13 @@ def suppress(
 
 
 def _cost(keys, cells, own) -> tuple[int, int]:
-    fresh = [k for k in keys if k not in own]
-    return (sum(cells.get(k, 0) == 0 for k in fresh), sum(cells.get(k, 0) for k in fresh))
+    zeros = total = 0
+    for k in keys:
+        if k not in own:
+            count = cells.get(k, 0)
+            zeros += count == 0
+            total += count
+    return zeros, total
 
 
 def _lift_value(box: _Box, level: Level, dim: str, cells, domains, own):
@@ -117,16 +122,70 @@ def _box_for(key: Key, level: Level, cells, domains, own) -> _Box | None:
     for values in others:
         total *= len(values)
     if total <= EXHAUSTIVE_LIMIT:
-        candidates = product(*others)
-        return box_of(min(candidates, key=lambda p: _cost(box_of(p).corners(level), cells, own)))
+        return box_of(_cheapest_partners(key, others, cells, own))
     partners = [values[0] for values in others]
     for i in range(len(level)):
+        # Only the corners that take the partner on this dimension change with it.
+        fixed = [(v,) if j == i else (key[j], partners[j]) for j, v in enumerate(key)]
 
-        def cost_at(v: object, i: int = i) -> tuple[int, int]:
-            return _cost(box_of([*partners[:i], v, *partners[i + 1 :]]).corners(level), cells, own)
+        def cost_at(v: object, i: int = i, fixed: list = fixed) -> tuple[int, int]:
+            fixed[i] = (v,)
+            return _cost(product(*fixed), cells, own)
 
         partners[i] = min(others[i], key=cost_at)
     return box_of(partners)
+
+
+def _cheapest_partners(key: Key, others: list[list], cells, own) -> tuple:
+    """Return the first partners, in the order of ``product(*others)``, of a box of least cost.
+
+    A depth-first walk over the dimensions adds the corners each choice settles; a branch is
+    left when what it has settled plus the least each later dimension can add costs at least
+    as much as the best box found so far, which comes earlier and so wins a tie. The answer
+    is the exhaustive search's, in a fraction of its time.
+    """
+    size = len(key)
+
+    def corner_cost(corner: Key) -> tuple[int, int]:
+        if corner in own:
+            return 0, 0
+        count = cells.get(corner, 0)
+        return count == 0, count
+
+    # The corner that differs from the cell on one dimension only, per dimension and value.
+    alone = [
+        [corner_cost((*key[:i], value, *key[i + 1 :])) for value in others[i]] for i in range(size)
+    ]
+    # Costs only grow and (zeros, count) is compared in order: the sum of each part's least
+    # is never more than what the remaining dimensions will add.
+    floors = [(0, 0)] * (size + 1)
+    for i in range(size - 1, -1, -1):
+        zeros = min(cost[0] for cost in alone[i])
+        count = min(cost[1] for cost in alone[i])
+        floors[i] = (floors[i + 1][0] + zeros, floors[i + 1][1] + count)
+    best: list = [None, None]
+    chosen = list(key)
+
+    def visit(depth: int, zeros: int, count: int) -> None:
+        if depth == size:
+            if best[0] is None or (zeros, count) < best[0]:
+                best[0], best[1] = (zeros, count), tuple(chosen)
+            return
+        settled = [(key[i], chosen[i]) for i in range(depth)]
+        rest = [(key[i],) for i in range(depth + 1, size)]
+        floor_zeros, floor_count = floors[depth + 1]
+        for value in others[depth]:
+            added = _cost(product(*settled, (value,), *rest), cells, own)
+            total_zeros, total_count = zeros + added[0], count + added[1]
+            bound = (total_zeros + floor_zeros, total_count + floor_count)
+            if best[0] is not None and bound >= best[0]:
+                continue
+            chosen[depth] = value
+            visit(depth + 1, total_zeros, total_count)
+        chosen[depth] = key[depth]
+
+    visit(0, *corner_cost(key))
+    return best[1]
 
 
 def _domains(level: Level, cells: Mapping[Key, int], boxes: list[_Box]) -> list[list]:

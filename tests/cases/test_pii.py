@@ -6,7 +6,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cases import pii
 from cases.pii import CATALOGUE_PHONE_NUMBERS, KIND_LABELS, Finding, find_pii, is_valid_my_number
 from tests.cases.pii_corpus import CORPUS, FRESH, UNSEEN, half, locate
 
@@ -253,3 +256,61 @@ def test_it_imports_without_django():
     root = Path(__file__).resolve().parents[2]
     code = "import sys, cases.pii; sys.exit('django' in sys.modules)"
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+# Bounded work: each detector looks a bounded distance from where it stands, so a long run of
+# digits, separators or kanji numerals costs no more per character than a short one
+# (bench/pii_scaling.py shows the times). These pin down that the findings did not change.
+
+
+def _phones_trying_every_group(norm: str) -> list[tuple[int, int]]:
+    """The phone detector as it was: every trailing group dropped in turn, however many."""
+    spans = []
+    for match in pii._PHONE.finditer(norm):
+        candidate = match.group()
+        international = candidate.startswith("+")
+        groups = list(pii._PHONE_GROUP.finditer(candidate))[1 if international else 0 :]
+        for count in range(len(groups), 0, -1):
+            digits = "".join(group.group() for group in groups[:count])
+            if international:
+                digits = "0" + digits.removeprefix("0")
+            if pii._is_phone_number(digits):
+                start, end = match.start(), match.start() + groups[count - 1].end()
+                if candidate.startswith("(") and ")" not in norm[start:end]:
+                    start += 1
+                spans.append((start, end))
+                break
+    return spans
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789000789-() .+81ab", max_size=80))
+def test_the_phone_detector_finds_what_trying_every_group_found(norm):
+    assert pii._phones(norm) == _phones_trying_every_group(norm)
+
+
+def test_a_number_at_the_start_of_a_long_run_of_digit_groups_is_found():
+    text = "090-1234-5678" + "-1" * 20_000
+    assert found(text) == {("phone", 0, 13)}
+
+
+def test_a_long_run_of_separated_digits_holds_no_phone_number():
+    for unit in ("0-", "0ー", "０－", "(0", "0 "):
+        assert [f for f in find_pii(unit * 20_000) if f.kind == "phone"] == []
+
+
+def test_an_address_after_a_long_run_of_kanji_numerals_is_still_found():
+    text = "一" * 5_000 + "。岐阜市三丁目4番5号に住んでいる。"
+    assert ("address", 5_001, 5_011) in found(text)
+
+
+def test_a_long_run_of_combining_marks_keeps_offsets_into_the_text_as_given():
+    text = "a" + "\u0301" * 500 + " 連絡は090-1234-5678へ"
+    start = text.index("090")
+    assert ("phone", start, start + 13) in found(text)
+
+
+def test_many_relation_slots_are_each_read():
+    text = "友人の今村と" * 2_000
+    names = [f for f in find_pii(text) if f.kind == "person_name"]
+    assert len(names) == 2_000

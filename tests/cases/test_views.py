@@ -218,3 +218,88 @@ def test_the_closing_note_is_guarded_on_the_page(web, case, counsellor):
     assert "郵便番号らしき記述があります" in "".join(warning)
     case.refresh_from_db()
     assert case.status == "open"
+
+
+def test_the_live_warning_refuses_text_over_the_cap_without_reading_it(web, counsellor):
+    response = web(counsellor).post("/cases/pii-check/", {"summary": "090-" * 1_001})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "4,000文字以内にしてください（いまは4,004文字です）" in page
+    assert "電話番号" not in page
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock for the live check's rate limit that moves only when a test moves it."""
+    from cases import views
+
+    now = [1_000_000.0]
+    for throttle in views.LIVE_CHECK_THROTTLES:
+        monkeypatch.setattr(throttle, "timer", lambda self: now[0])
+    return now
+
+
+def test_the_live_warning_pauses_a_flood_with_429_and_retry_after(web, counsellor, deskmate, clock):
+    client = web(counsellor)
+    answers = [client.post("/cases/pii-check/", {"summary": "Aさん"}) for _ in range(12)]
+    assert [response.status_code for response in answers] == [200] * 10 + [429] * 2
+    assert answers[-1]["Retry-After"] == "1"
+    assert "保存するときには必ず確認します" in answers[-1].content.decode()
+    # Another user of the same desk is not held back by the first one's requests.
+    assert web(deskmate).post("/cases/pii-check/", {"summary": "Aさん"}).status_code == 200
+    clock[0] += 1.5
+    assert client.post("/cases/pii-check/", {"summary": "Aさん"}).status_code == 200
+
+
+def test_the_live_warning_keeps_up_with_a_fast_typist_for_minutes(web, counsellor, clock):
+    client = web(counsellor)
+    statuses = set()
+    for _ in range(400):
+        statuses.add(client.post("/cases/pii-check/", {"summary": "Aさんから相談"}).status_code)
+        clock[0] += 0.3
+    assert statuses == {200}
+
+
+def test_the_live_warning_holds_a_steady_flood_to_five_a_second(web, counsellor, clock):
+    client = web(counsellor)
+    answered = 0
+    for _ in range(480):  # Eight a second for one minute.
+        answered += client.post("/cases/pii-check/", {"summary": "Aさん"}).status_code == 200
+        clock[0] += 0.125
+    assert answered == 300
+
+
+def test_the_live_warning_shows_its_pauses_on_the_page(web, counsellor, case):
+    for url in ("/cases/new/", case.get_absolute_url()):
+        assert "js/pii-check.js" in web(counsellor).get(url).content.decode()
+
+
+def test_a_long_timeline_shows_its_newest_notes_and_pages_back(web, case, counsellor):
+    for number in range(1, 46):
+        services.note_add(case=case, by=counsellor, body=f"経過メモ{number:02d}番")
+    client = web(counsellor)
+    newest = client.get(case.get_absolute_url()).content.decode()
+    assert "経過メモ26番" in newest and "経過メモ45番" in newest
+    assert newest.index("経過メモ26番") < newest.index("経過メモ45番")
+    assert "経過メモ25番" not in newest
+    assert "全45件のうち新しい方から 1〜20 件目" in newest
+    oldest = client.get(case.get_absolute_url(), {"notes": "3"}).content.decode()
+    assert "経過メモ01番" in oldest and "経過メモ05番" in oldest
+    assert "経過メモ06番" not in oldest
+    assert client.get(case.get_absolute_url(), {"notes": "²"}).status_code == 200
+
+
+def test_an_export_over_its_limit_asks_to_narrow_the_list(web, open_case, counsellor, monkeypatch):
+    from cases import views
+
+    for _ in range(3):
+        open_case()
+    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 2)
+    client = web(counsellor)
+    listing = client.get("/cases/").content.decode()
+    assert "CSVは2件まで書き出せます" in listing
+    response = client.get("/cases/export.csv")
+    assert response.status_code == 400
+    assert "条件に合う相談記録が3件あります。CSVは2件までなので" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert client.get("/cases/export.csv", {"status": "closed"}).status_code == 200

@@ -48,6 +48,11 @@ def test_the_running_month_is_never_counted(supervisor):
         ({"fiscal_year": "R7"}, "fiscal_year"),
         ({"category": "defamation,gossip"}, "category"),
         ({"desk": "nowhere"}, "desk"),
+        ({"desk": "²"}, "desk"),
+        ({"desk": "３"}, "desk"),
+        ({"desk": "9" * 5_000}, "desk"),
+        ({"from": "2016-04"}, "from"),
+        ({"from": "2000-01", "to": "2026-03"}, "from"),
     ],
 )
 def test_bad_parameters_name_their_field_in_japanese(supervisor, params, field):
@@ -67,3 +72,16 @@ def test_a_supervised_desk_narrows_the_query(supervisor, school_desk):
     query = parse({"desk": "gifu-hs", "group_by": "month,service"}, supervisor)
     assert query.desk_ids == {school_desk.id}
     assert query.group_by == ("month", "service")
+
+
+def test_a_period_of_ten_years_is_the_longest_allowed(supervisor):
+    assert parse({"from": "2016-05"}, supervisor).period == Period(Month(2016, 5), Month(2026, 4))
+    with pytest.raises(StatsParamError) as caught:
+        parse({"from": "2016-04", "to": "2026-04"}, supervisor)
+    assert caught.value.errors["from"] == [
+        "集計期間は10年（120か月）までです。開始月を2016-05以降にしてください。"
+    ]
+
+
+def test_a_desk_is_named_by_its_ascii_id_too(supervisor, school_desk):
+    assert parse({"desk": str(school_desk.id)}, supervisor).desk_ids == {school_desk.id}

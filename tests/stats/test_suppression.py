@@ -1,9 +1,17 @@
 import random
 from fractions import Fraction
+from itertools import product
 
 import pytest
 
-from stats.suppression import levels_of, lines_with_one_unknown, marginals, suppress
+from stats.suppression import (
+    _cheapest_partners,
+    _cost,
+    levels_of,
+    lines_with_one_unknown,
+    marginals,
+    suppress,
+)
 
 
 def random_table(rng, dims, sizes, density=0.6, high=12):
@@ -110,3 +118,22 @@ def test_no_hidden_cell_can_be_worked_out_from_a_random_table_and_its_totals(see
                 assert key in hidden[level]
     assert lines_with_one_unknown(counts, hidden, dims=dims) == []
     assert determined_hidden_cells(counts, hidden, dims) == []
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_the_search_for_a_box_finds_the_first_cheapest_of_every_candidate(seed):
+    rng = random.Random(seed)
+    sizes = [rng.randint(2, 6) for _ in range(rng.randint(1, 4))]
+    dims = tuple("abcd"[: len(sizes)])
+    cells = random_table(rng, dims, sizes, density=rng.choice([0.2, 0.5, 0.9]), high=6)
+    own = {key for key in cells if rng.random() < 0.2}
+    key = rng.choice(sorted(cells)) if cells else tuple(f"{d}0" for d in dims)
+    others = [
+        [f"{d}{v}" for v in range(n) if f"{d}{v}" != key[i]]
+        for i, (d, n) in enumerate(zip(dims, sizes, strict=True))
+    ]
+
+    def every_corner(partners):
+        return _cost(product(*zip(key, partners, strict=True)), cells, own)
+
+    assert _cheapest_partners(key, others, cells, own) == min(product(*others), key=every_corner)

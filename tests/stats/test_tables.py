@@ -1,13 +1,14 @@
 import csv
 import datetime
 import io
+import itertools
 
 import pytest
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from stats.models import CategoryRollup, ReferralCategoryRollup, ReferralRollup
-from stats.params import parse_stats_query
+from stats.params import DIMENSIONS, parse_stats_query
 from stats.rollups import rollups_rebuild
 from stats.tables import referral_table
 from tests.stats.conftest import at
@@ -174,3 +175,33 @@ def test_a_single_referral_is_hidden_not_a_500(desk, make_referral, supervisor, 
         assert api(supervisor).get(path, params).status_code == 200, path
     body = api(supervisor).get(URL, params).json()
     assert all(row["count"] is None for row in body["rows"])
+
+
+GROUPINGS = [
+    ",".join(order)
+    for size in range(len(DIMENSIONS) + 1)
+    for order in itertools.permutations(DIMENSIONS, size)
+]
+
+
+def test_every_grouping_the_contract_allows_answers(spread, supervisor):
+    for group_by in GROUPINGS:
+        table = referral_table(query(supervisor, group_by=group_by, **PERIOD))
+        assert table.dims == tuple(filter(None, group_by.split(",")))
+        assert table.total.count == 16
+
+
+@pytest.mark.parametrize(
+    "group_by", ["service,category,desk,month,outcome", "outcome,month,desk,category,service"]
+)
+def test_a_five_way_grouping_over_ten_years_answers_in_the_api(spread, supervisor, api, group_by):
+    response = api(supervisor).get(URL, {"group_by": group_by, "from": "2016-05", "to": "2026-04"})
+    assert response.status_code == 200
+    assert response.json()["group_by"] == group_by.split(",")
+
+
+def test_a_period_over_ten_years_is_a_400_naming_from(spread, supervisor, api):
+    response = api(supervisor).get(URL, {"group_by": "month", "from": "2000-01"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["from"]
+    assert "10年" in response.json()["from"][0]
