@@ -23,7 +23,7 @@ def open_intake(page, login):
 
 def test_the_intake_warns_of_personal_data_as_the_counsellor_types(page, login, counsellor):
     posted = []
-    page.on("request", lambda request: "pii-check" in request.url and posted.append(request))
+    page.on("request", lambda r: "/cases/pii-check/" in r.url and posted.append(r))
     open_intake(page, login)
     summary = page.get_by_label("何が起きたか（仮名で）")
     summary.press_sequentially(PHONE_NARRATIVE, delay=5)
