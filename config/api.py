@@ -42,9 +42,13 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("referrals/suggestions/", SuggestionView.as_view(), name="suggestions"),
-    path("cases/<str:reference>/referrals/", CaseReferralsView.as_view(), name="case-referrals"),
-    path(
-        "cases/<str:reference>/deletion-requests/",
+    re_path(
+        rf"^cases/(?P<reference>{CaseViewSet.lookup_value_regex})/referrals/$",
+        CaseReferralsView.as_view(),
+        name="case-referrals",
+    ),
+    re_path(
+        rf"^cases/(?P<reference>{CaseViewSet.lookup_value_regex})/deletion-requests/$",
         CaseDeletionRequestsView.as_view(),
         name="case-deletion-requests",
     ),

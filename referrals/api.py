@@ -1,5 +1,7 @@
 """API for referrals, deletion requests and follow-ups; access goes through the cases app."""
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,8 +140,21 @@ class OneChangeAtLeastExtension(OpenApiSerializerExtension):
         return {**schema, "minProperties": 1}
 
 
+SLUG = r"^[-a-zA-Z0-9_]+$"
+
+
+@extend_schema_field({"type": "string", "pattern": SLUG})
+class PlatformField(serializers.SlugRelatedField):
+    """A designated platform by its code; what is not a slug names no platform."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(SLUG, data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        return super().to_internal_value(data)
+
+
 class DeletionRequestSerializer(serializers.ModelSerializer):
-    platform = serializers.SlugRelatedField(
+    platform = PlatformField(
         slug_field="code",
         queryset=DesignatedPlatform.objects.filter(is_active=True),
         help_text=gettext_lazy("指定されたプラットフォームのコード（x, instagram など）"),

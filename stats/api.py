@@ -1,5 +1,6 @@
 """The statistics API: suppressed referral counts as JSON, CSV or XLSX, for supervisors only."""
 
+import re
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -27,6 +28,7 @@ from stats.services import CONTENT_TYPES, stats_export, stats_query_for
 from stats.tables import flat_rows, referral_table
 
 MONTH = r"^[2-9][0-9]{3}-(0[1-9]|1[0-2])$"
+SLUG = r"^[-a-zA-Z0-9_]+$"
 
 PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.STR, pattern=MONTH, description="YYYY-MM（月単位）"),
@@ -40,7 +42,7 @@ PARAMETERS = [
     ),
     OpenApiParameter(
         "desk",
-        {"type": "array", "items": {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}},
+        {"type": "array", "items": {"type": "string", "pattern": SLUG}},
         style="form",
         explode=False,
         description="担当しているデスクの識別子（カンマ区切り）。省略するとすべて。",
@@ -97,8 +99,11 @@ REFERRAL_STATS = inline_serializer(
 )
 
 
-def _refuse_malformed_months(params) -> None:
-    """Refuse a malformed from or to even where fiscal_year, which wins, makes it unused."""
+def _refuse_malformed(params) -> None:
+    """Refuse what the schema's patterns refuse, before any of it is looked up.
+
+    A from or to is checked even where fiscal_year, which wins, leaves it unused.
+    """
     errors = {}
     for name in ("from", "to"):
         if params.get(name):
@@ -106,6 +111,11 @@ def _refuse_malformed_months(params) -> None:
                 parse_month(params[name])
             except PeriodError:
                 errors[name] = [gettext("月は YYYY-MM の形で指定してください（例: 2025-04）。")]
+    desks = params["desk"].split(",") if params.get("desk") else []
+    if not all(re.fullmatch(SLUG, desk) for desk in desks):
+        errors["desk"] = [
+            gettext("指定したデスクの統計は見られません。担当しているデスクを指定してください。")
+        ]
     if errors:
         raise ValidationError(errors)
 
@@ -114,7 +124,7 @@ class StatsView(APIView):
     """Base for statistics endpoints: one access check and one parameter reader."""
 
     def query(self, request):
-        _refuse_malformed_months(request.query_params)
+        _refuse_malformed(request.query_params)
         try:
             return stats_query_for(request.user, request.query_params)
         except DjangoPermissionDenied as exc:
