@@ -5,16 +5,20 @@ import functools
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
@@ -23,7 +27,6 @@ from accounts.models import Desk, Membership
 from audit.models import AuditEntry
 from audit.services import audit_record_many
 from cases import selectors, services
-from cases.forms import CaseFilterForm
 from cases.models import FREE_TEXT_MAX_LENGTH, Case, Note
 from cases.pii import KIND_LABELS
 from catalogue.vocabulary import (
@@ -37,6 +40,7 @@ from catalogue.vocabulary import (
     Wish,
     code_list_validator,
 )
+from core.serializers import NullableChoiceField, StrictCharField, StrictSlugField
 from triage.api import SuggestionSerializer, suggestion_result_data
 from triage.engine import Intake, suggest
 
@@ -57,35 +61,33 @@ class CodeListField(serializers.ListField):
         return list(data)
 
 
-def _inline_enum(choices, description: str):
-    """Describe a code field inline, so its enum never collides with another app's by name."""
-    return extend_schema_field(
-        {"type": "string", "enum": [code for code, _label in choices], "description": description}
-    )
+class ChangeSomethingExtension(OpenApiSerializerExtension):
+    """State in the schema that a change names at least one field."""
+
+    target_class = "cases.api.CaseUpdateSerializer"
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "minProperties": 1}
 
 
-# Described without an enum: the referrals API has its own "status" enum, and two enums of
-# one field name would collide in the schema's component names.
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": f"^({'|'.join(Case.Status.values)})$",
-        "description": "open → referred → following_up → closed",
-    }
-)
-class CaseStatusField(serializers.ChoiceField):
-    pass
+class CodeListFieldExtension(OpenApiSerializerFieldExtension):
+    """State in the schema that a code list holds each code once."""
 
+    target_class = CodeListField
 
-@_inline_enum(Note.Kind.choices, "note, closed, reopened, reassigned")
-class NoteKindField(serializers.ChoiceField):
-    pass
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, "uniqueItems": True}
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    kind = NoteKindField(choices=Note.Kind.choices, read_only=True)
+    kind = serializers.ChoiceField(choices=Note.Kind.choices, read_only=True)
+    closure_reason = NullableChoiceField(Case.ClosureReason.choices, read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
-    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+    assignee = serializers.CharField(
+        source="assignee.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Note
@@ -95,13 +97,18 @@ class NoteSerializer(serializers.ModelSerializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     desk = serializers.CharField(source="desk.slug", read_only=True)
-    status = CaseStatusField(choices=Case.Status.choices, read_only=True)
+    status = serializers.ChoiceField(choices=Case.Status.choices, read_only=True)
     wishes = CodeListField(Wish, read_only=True)
     categories = CodeListField(Category, read_only=True)
     flags = CodeListField(Flag, read_only=True)
     platforms = CodeListField(Platform, read_only=True)
+    consulter = NullableChoiceField(Consulter.choices, read_only=True)
+    channel = NullableChoiceField(Channel.choices, read_only=True)
+    closure_reason = NullableChoiceField(Case.ClosureReason.choices, read_only=True)
     opened_by = serializers.CharField(source="opened_by.username", read_only=True)
-    assigned_to = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
+    assigned_to = serializers.CharField(
+        source="assigned_to.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Case
@@ -153,10 +160,14 @@ class CaseCodesSerializer(serializers.Serializer):
     categories = CodeListField(Category)
     flags = CodeListField(Flag)
     age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False)
-    consulter = serializers.ChoiceField(choices=Consulter.choices, required=False, allow_blank=True)
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True)
+    consulter = NullableChoiceField(
+        Consulter.choices, required=False, help_text=gettext_lazy("分からないときは null")
+    )
+    channel = NullableChoiceField(
+        Channel.choices, required=False, help_text=gettext_lazy("分からないときは null")
+    )
     platforms = CodeListField(Platform)
-    summary = serializers.CharField(
+    summary = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=FREE_TEXT_MAX_LENGTH,
@@ -167,11 +178,11 @@ class CaseCodesSerializer(serializers.Serializer):
 
 
 class CaseCreateSerializer(CaseCodesSerializer):
-    desk = serializers.SlugField(
+    desk = StrictSlugField(
         required=False,
         help_text=gettext_lazy("デスクの識別子。相談員として複数のデスクに所属するときは必須。"),
     )
-    assigned_to = serializers.CharField(
+    assigned_to = StrictCharField(
         required=False, help_text=gettext_lazy("担当者のユーザー名（省略時は自分）")
     )
 
@@ -188,13 +199,7 @@ class CaseCreateSerializer(CaseCodesSerializer):
             desks = list(Desk.objects.filter(id__in=self.context["desk_ids"]))
             if len(desks) != 1:
                 raise serializers.ValidationError(
-                    {
-                        "desk": [
-                            _("相談員として所属するデスクがありません。")
-                            if not desks
-                            else _("複数のデスクに所属しています。desk を指定してください。")
-                        ]
-                    }
+                    {"desk": [_("複数のデスクに所属しています。desk を指定してください。")]}
                 )
             data["desk"] = desks[0]
         if "assigned_to" in data:
@@ -212,24 +217,31 @@ def _assignee(desk_id: int, username: str):
 
 
 class CaseUpdateSerializer(CaseCodesSerializer):
-    assigned_to = serializers.CharField(
+    assigned_to = StrictCharField(
         required=False, help_text=gettext_lazy("新しい担当者のユーザー名（同じデスクの相談員）")
     )
-    status = CaseStatusField(
-        choices=[Case.Status.OPEN, Case.Status.CLOSED],
+    status = serializers.ChoiceField(
+        choices=[
+            (code, Case.Status(code).label) for code in (Case.Status.OPEN, Case.Status.CLOSED)
+        ],
         required=False,
         help_text=gettext_lazy(
             "closed で終了（closure_reason が必要）、open で再開（reason が必要）"
         ),
     )
-    closure_reason = serializers.ChoiceField(
-        choices=Case.ClosureReason.choices, required=False, allow_blank=True
-    )
-    reason = serializers.CharField(
+    closure_reason = NullableChoiceField(Case.ClosureReason.choices, required=False)
+    reason = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=FREE_TEXT_MAX_LENGTH,
         help_text=gettext_lazy("再開の理由、または終了のメモ（個人情報は不可）"),
+    )
+    follow_up_reason = StrictCharField(
+        required=False,
+        help_text=gettext_lazy(
+            "終了するときに未完了のフォローアップがあれば、確認しない理由のコード"
+            "（person_declined, lost_contact, handled_elsewhere, no_longer_needed）"
+        ),
     )
 
     def to_internal_value(self, data):
@@ -253,13 +265,18 @@ class CaseUpdateSerializer(CaseCodesSerializer):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("変更する項目を指定してください。")]}
             )
+        # Read by the referrals app from the request when the case closes.
+        data.pop("follow_up_reason", None)
         if "assigned_to" in data:
             data["assigned_to"] = _assignee(self.context["case"].desk_id, data["assigned_to"])
         return data
 
 
 class NoteCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH)
+    body = StrictCharField(
+        max_length=FREE_TEXT_MAX_LENGTH,
+        help_text=gettext_lazy("空白だけのメモは記録できません。個人情報は不可。"),
+    )
 
 
 @functools.cache
@@ -281,13 +298,48 @@ def _refusal(field: str) -> OpenApiResponse:
     )
 
 
+class CaseFilterSerializer(serializers.Serializer):
+    """The list's filters, read from the query string."""
+
+    status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    mine = serializers.BooleanField(required=False, default=False)
+    desk_slug = serializers.CharField(required=False)
+
+    def to_internal_value(self, data):
+        # "from" and "to" are Python keywords; an empty value is a filter not given.
+        renamed = {"from": "date_from", "to": "date_to", "desk": "desk_slug"}
+        given = {renamed.get(key, key): data.get(key) for key in data if data.get(key) != ""}
+        try:
+            return super().to_internal_value(given)
+        except ValidationError as error:
+            back = {value: key for key, value in renamed.items()}
+            raise ValidationError(
+                {back.get(key, key): messages for key, messages in error.detail.items()}
+            ) from None
+
+    def validate_desk_slug(self, slug):
+        if slug not in self.context["desk_slugs"]:
+            raise serializers.ValidationError(
+                _("所属していないデスクです: %(value)s") % {"value": slug}
+            )
+        return slug
+
+    def validate(self, data):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError({"to": [_("「まで」は「から」以降の日付にしてください。")]})
+        return data
+
+
 LIST_PARAMETERS = [
     OpenApiParameter("status", str, enum=Case.Status.values, description="status code"),
     OpenApiParameter("category", str, enum=Category.values, description="content category"),
-    OpenApiParameter("from", str, description="YYYY-MM-DD: opened on or after"),
-    OpenApiParameter("to", str, description="YYYY-MM-DD: opened on or before"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="YYYY-MM-DD: opened on or after"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="YYYY-MM-DD: opened on or before"),
     OpenApiParameter("mine", bool, description="only cases assigned to me"),
-    OpenApiParameter("desk", str, description="desk slug"),
+    OpenApiParameter("desk", str, description="the slug of one of my desks"),
 ]
 
 
@@ -307,10 +359,14 @@ class CaseViewSet(
     def get_queryset(self):
         if self.action != "list":
             return super().get_queryset()
-        form = CaseFilterForm(self.request.query_params, user=self.request.user)
-        if not form.is_valid():
-            raise ValidationError(form.errors)
-        return selectors.case_list(self.request.user, **form.filters())
+        slugs = set(
+            Desk.objects.filter(id__in=self.readable_desk_ids()).values_list("slug", flat=True)
+        )
+        filters = CaseFilterSerializer(
+            data=self.request.query_params, context={"desk_slugs": slugs}
+        )
+        filters.is_valid(raise_exception=True)
+        return selectors.case_list(self.request.user, **filters.validated_data)
 
     def get_object(self):
         write = self.request.method not in SAFE_METHODS
@@ -319,6 +375,8 @@ class CaseViewSet(
     def get_serializer_class(self):
         if self.action == "retrieve":
             return CaseDetailSerializer
+        if self.action == "notes":
+            return NoteSerializer
         return CaseSerializer
 
     @extend_schema(parameters=LIST_PARAMETERS)
@@ -339,6 +397,8 @@ class CaseViewSet(
     def create(self, request):
         """Record an intake; answer with its reference and the suggested windows."""
         desk_ids = desk_ids_for(request.user, roles=(Membership.Role.COUNSELLOR,))
+        if not desk_ids:
+            raise PermissionDenied(_("相談を記録できるのは、デスクの相談員だけです。"))
         incoming = CaseCreateSerializer(data=request.data, context={"desk_ids": desk_ids})
         incoming.is_valid(raise_exception=True)
         case = services.case_open(opened_by=request.user, **incoming.validated_data)
@@ -377,10 +437,11 @@ class CaseViewSet(
     @extend_schema(methods=["get"], responses=NoteSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def notes(self, request, reference=None):
-        """The case's timeline; POST adds a note, guarded against personal data like summary."""
+        """The case's timeline, oldest first; POST adds a note, guarded like summary."""
         case = self.get_object()
         if request.method == "GET":
-            return Response(NoteSerializer(selectors.case_timeline(case), many=True).data)
+            page = self.paginate_queryset(selectors.case_timeline(case))
+            return self.get_paginated_response(NoteSerializer(page, many=True).data)
         incoming = NoteCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         note = services.note_add(case=case, by=request.user, **incoming.validated_data)

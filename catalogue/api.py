@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -7,9 +8,18 @@ from rest_framework.exceptions import ValidationError
 from catalogue.models import Organization, Phone, Service
 from catalogue.selectors import service_search, services_for
 from catalogue.vocabulary import Action, Category, Channel
+from core.serializers import NullableURLField
+
+
+def _codes(vocabulary) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=vocabulary.choices), read_only=True
+    )
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
+    url = NullableURLField(read_only=True)
+
     class Meta:
         model = Organization
         fields = ["slug", "name", "name_en", "url"]
@@ -23,6 +33,10 @@ class PhoneSerializer(serializers.ModelSerializer):
 
 class ServiceSerializer(serializers.ModelSerializer):
     organization = OrganizationSerializer(read_only=True)
+    actions = _codes(Action)
+    channels = _codes(Channel)
+    categories = _codes(Category)
+    url = NullableURLField(read_only=True)
     phone = serializers.SerializerMethodField()
     phones = PhoneSerializer(many=True, read_only=True)
     needs_review = serializers.BooleanField(read_only=True)
@@ -50,6 +64,7 @@ class ServiceSerializer(serializers.ModelSerializer):
             "last_verified",
             "needs_review",
         ]
+        read_only_fields = fields
 
     def get_phone(self, service: Service) -> str | None:
         phones = list(service.phones.all())
@@ -72,6 +87,7 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ServiceSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     filter_backends = []
 
     def get_queryset(self):
@@ -84,7 +100,7 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
         for name, choices in FILTERS.items():
             value = self.request.query_params.get(name, "")
             if value and value not in choices.values:
-                raise ValidationError({name: [f"不明なコードです: {value}"]})
+                raise ValidationError({name: [_("不明なコードです: %(codes)s") % {"codes": value}]})
             codes[name] = value
         return service_search(queryset, **codes)
 

@@ -1,9 +1,12 @@
 """The versioned API router: each app registers its viewsets here."""
 
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from cases.api import CaseViewSet
 from catalogue.api import ServiceViewSet
@@ -13,14 +16,28 @@ from referrals.api import (
     FollowUpViewSet,
     ReferralViewSet,
 )
-from stats.api import ReferralStatsFileView, ReferralStatsView
+from stats.api import ReferralStatsCSVView, ReferralStatsView, ReferralStatsXLSXView
 from triage.api import SuggestionView
 
+# No `.json` suffixes: the statistics files have their own paths, and nothing else needs one.
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("catalogue/services", ServiceViewSet, basename="service")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("cases", CaseViewSet, basename="case")
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Answer a path under the API that names nothing with the API's JSON 404."""
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound
+
+    def options(self, request, *args, **kwargs):
+        raise NotFound
+
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -33,14 +50,19 @@ urlpatterns = [
         name="api-docs",
     ),
     path("referrals/suggestions/", SuggestionView.as_view(), name="suggestions"),
-    path("cases/<str:reference>/referrals/", CaseReferralsView.as_view(), name="case-referrals"),
-    path(
-        "cases/<str:reference>/deletion-requests/",
+    re_path(
+        rf"^cases/(?P<reference>{CaseViewSet.lookup_value_regex})/referrals/$",
+        CaseReferralsView.as_view(),
+        name="case-referrals",
+    ),
+    re_path(
+        rf"^cases/(?P<reference>{CaseViewSet.lookup_value_regex})/deletion-requests/$",
         CaseDeletionRequestsView.as_view(),
         name="case-deletion-requests",
     ),
     path("stats/referrals/", ReferralStatsView.as_view(), name="stats-referrals"),
-    path("stats/referrals.csv", ReferralStatsFileView.as_view(fmt="csv"), name="stats-csv"),
-    path("stats/referrals.xlsx", ReferralStatsFileView.as_view(fmt="xlsx"), name="stats-xlsx"),
+    path("stats/referrals.csv", ReferralStatsCSVView.as_view(), name="stats-csv"),
+    path("stats/referrals.xlsx", ReferralStatsXLSXView.as_view(), name="stats-xlsx"),
     path("", include(router.urls)),
+    re_path(r"^", NotFoundView.as_view()),
 ]

@@ -298,7 +298,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
@@ -316,7 +316,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # Request bodies are documented as JSON; forms are still read, for the browsable API.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
+        **{
+            f"{name}Enum": f"catalogue.vocabulary.{name}"
+            for name in (
+                "Situation",
+                "Wish",
+                "Category",
+                "Flag",
+                "AgeBand",
+                "Consulter",
+                "Channel",
+                "Platform",
+                "Action",
+                "Audience",
+            )
+        },
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "NoteKindEnum": "cases.models.Note.Kind",
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "ReferralOutcomeEnum": "referrals.models.Referral.Outcome",
         "ReferralMethodEnum": "referrals.models.Referral.Method",

@@ -1,5 +1,6 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -32,7 +33,9 @@ class IntakeCodesSerializer(serializers.Serializer):
     categories = serializers.MultipleChoiceField(choices=Category.choices, required=False)
     flags = serializers.MultipleChoiceField(choices=Flag.choices, required=False)
     platforms = serializers.MultipleChoiceField(choices=Platform.choices, required=False)
-    desk = serializers.SlugField(required=False)
+    desk = serializers.SlugField(
+        required=False, help_text=gettext_lazy("所属しているデスクの識別子（学校の窓口などに使う）")
+    )
 
 
 def parse_intake(data, user) -> Intake:
@@ -47,7 +50,7 @@ def parse_intake(data, user) -> Intake:
         errors["situation"] = [_("不明なコードです: %(codes)s") % {"codes": situation}]
     codes = {}
     for name, known in CODE_FIELDS.items():
-        value = data.get(name) or []
+        value = data.get(name, [])
         if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
             errors[name] = [_("コードの一覧で指定してください。")]
             continue
@@ -56,13 +59,13 @@ def parse_intake(data, user) -> Intake:
             errors[name] = [_("不明なコードです: %(codes)s") % {"codes": ", ".join(unknown)}]
         codes[name] = frozenset(value)
     desk_id = desk_kind = None
-    if data.get("desk"):
-        desk_id, desk_kind = current_ruleset().desks.get(str(data["desk"]), (None, None))
+    if "desk" in data:
+        slug = data["desk"]
+        if isinstance(slug, str):
+            desk_id, desk_kind = current_ruleset().desks.get(slug, (None, None))
         if desk_id is None or desk_id not in desk_ids_for(user):
             desk_id = desk_kind = None
-            errors["desk"] = [
-                _("デスク「%(slug)s」には所属していません。") % {"slug": data["desk"]}
-            ]
+            errors["desk"] = [_("デスク「%(slug)s」には所属していません。") % {"slug": slug}]
     if errors:
         raise ValidationError(errors)
     return Intake(situation=situation, desk_id=desk_id, desk_kind=desk_kind, **codes)

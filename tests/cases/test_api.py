@@ -109,7 +109,9 @@ def test_nobody_records_at_a_desk_they_do_not_counsel(api, counsellor, superviso
     other = api(counsellor).post(URL, {"situation": "worries", "desk": "ogaki-city"}, format="json")
     assert other.status_code == 400
     assert "desk" in other.json()
-    assert api(supervisor).post(URL, {"situation": "worries"}, format="json").status_code == 400
+    refused = api(supervisor).post(URL, {"situation": "worries"}, format="json")
+    assert refused.status_code == 403
+    assert "detail" in refused.json()
     assert not Case.objects.exists()
 
 
@@ -263,7 +265,8 @@ def test_notes_are_added_and_guarded(api, case, counsellor):
     assert empty.status_code == 400
     assert "body" in empty.json()
     listed = client.get(f"{URL}{case.reference}/notes/").json()
-    assert [n["body"] for n in listed] == ["Aさんに再連絡。"]
+    assert (listed["count"], listed["next"], listed["previous"]) == (1, None, None)
+    assert [n["body"] for n in listed["results"]] == ["Aさんに再連絡。"]
 
 
 def test_the_openapi_schema_documents_the_cases_api_without_warnings(tmp_path):
@@ -296,3 +299,63 @@ def test_one_refusal_names_every_field_with_personal_data(api, case, counsellor)
     assert response.json()["pii"] == ["phone", "url"]
     case.refresh_from_db()
     assert case.status == "open"
+
+
+def test_what_is_not_known_is_null_not_blank(api, case, counsellor):
+    data = api(counsellor).get(f"{URL}{case.reference}/").json()
+    assert (data["consulter"], data["channel"], data["closure_reason"]) == (None, None, None)
+    services.note_add(case=case, by=counsellor, body="メモ")
+    note = api(counsellor).get(f"{URL}{case.reference}/notes/").json()["results"][0]
+    assert (note["closure_reason"], note["assignee"]) == (None, None)
+
+
+def test_null_clears_a_code_and_a_blank_string_is_refused(api, counsellor):
+    client = api(counsellor)
+    created = client.post(URL, {**INTAKE, "consulter": None, "channel": None}, format="json")
+    assert created.status_code == 201, created.json()
+    assert (created.json()["consulter"], created.json()["channel"]) == (None, None)
+    reference = created.json()["reference"]
+    blank = client.patch(f"{URL}{reference}/", {"consulter": ""}, format="json")
+    assert blank.status_code == 400
+    assert set(blank.json()) == {"consulter"}
+    set_ = client.patch(f"{URL}{reference}/", {"consulter": "self"}, format="json")
+    assert set_.json()["consulter"] == "self"
+    cleared = client.patch(f"{URL}{reference}/", {"consulter": None}, format="json")
+    assert cleared.status_code == 200
+    assert cleared.json()["consulter"] is None
+    assert Case.objects.get(reference=reference).consulter == ""
+
+
+def test_json_values_must_have_the_type_the_schema_gives(api, case, counsellor):
+    client = api(counsellor)
+    number = client.patch(f"{URL}{case.reference}/", {"summary": 12345}, format="json")
+    assert number.status_code == 400
+    assert set(number.json()) == {"summary"}
+    blank = client.post(f"{URL}{case.reference}/notes/", {"body": " \u3000\n"}, format="json")
+    assert blank.status_code == 400
+    assert set(blank.json()) == {"body"}
+
+
+def test_a_format_suffix_is_a_json_404_not_a_server_error(api, case, counsellor):
+    client = api(counsellor)
+    for response in (
+        client.patch(f"{URL}{case.reference}.json", {"flags": []}, format="json"),
+        client.get(f"{URL}{case.reference}/notes.json"),
+        client.get("/api/v1/cases.json"),
+        client.get("/api/v1/no-such-thing/"),
+    ):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert "detail" in response.json()
+
+
+def test_the_list_filters_take_an_empty_value_as_not_given(api, case, counsellor):
+    response = api(counsellor).get(URL + "?status=&category=&from=&to=&mine=&desk=")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+def test_the_list_refuses_a_desk_the_user_does_not_belong_to(api, case, counsellor, outsider):
+    response = api(counsellor).get(URL + "?desk=ogaki-city")
+    assert response.status_code == 400
+    assert set(response.json()) == {"desk"}

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
+from catalogue.models import Service
 from referrals.models import DeletionRequest, FollowUp, Referral
 from tests.referrals.followup_factories import CaseFactory
 
@@ -300,3 +301,59 @@ def test_the_schema_documents_the_referral_endpoints(api, counsellor):
         "/api/v1/follow-ups/{id}/record/",
     ):
         assert path in schema["paths"]
+
+
+def test_what_is_not_known_is_null_not_blank(api, counsellor, case):
+    client = api(counsellor)
+    Service.objects.filter(slug="lawyer").update(url="")
+    body = refer(client, case, service="lawyer").json()
+    assert (body["outcome"], body["service_url"], body["service_phone"]) == (None, None, None)
+    sent_on = TODAY().isoformat()
+    client.post(
+        f"/api/v1/cases/{case.reference}/deletion-requests/",
+        {"platform": "x", "sent_by": "person", "sent_on": sent_on},
+        format="json",
+    )
+    rows = client.get("/api/v1/follow-ups/").json()["results"]
+    deadline = next(row for row in rows if row["kind"] == "platform_deadline")
+    assert (deadline["referral"], deadline["result"]) == (None, None)
+    assert deadline["window"]
+
+
+def test_a_cases_referrals_are_listed_a_page_at_a_time(api, counsellor, case):
+    client = api(counsellor)
+    first = refer(client, case).json()
+    second = refer(client, case, service="jinken").json()
+    listed = client.get(f"/api/v1/cases/{case.reference}/referrals/").json()
+    assert (listed["count"], listed["next"], listed["previous"]) == (2, None, None)
+    assert [row["id"] for row in listed["results"]] == [first["id"], second["id"]]
+
+
+def test_json_values_must_have_the_type_the_schema_gives(api, counsellor, case):
+    response = refer(api(counsellor), case, method="warm_handoff", consent="yes")
+    assert response.status_code == 400
+    assert set(response.json()) == {"consent"}
+    assert not Referral.objects.exists()
+
+
+def test_a_refused_step_of_the_referral_names_referral_status(api, counsellor, case):
+    client = api(counsellor)
+    referral_id = refer(client, case).json()["id"]
+    client.patch(f"/api/v1/referrals/{referral_id}/", {"status": "in_progress"}, format="json")
+    follow_up = FollowUp.objects.get()
+    response = client.post(
+        f"/api/v1/follow-ups/{follow_up.pk}/record/",
+        {"result": "reached", "referral_status": "contacted"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"referral_status"}
+    follow_up.refresh_from_db()
+    assert follow_up.is_open
+
+
+def test_an_empty_due_before_is_a_filter_not_given(api, counsellor, case):
+    refer(api(counsellor), case)
+    response = api(counsellor).get("/api/v1/follow-ups/", {"due_before": "", "mine": ""})
+    assert response.status_code == 200
+    assert response.json()["count"] == 1

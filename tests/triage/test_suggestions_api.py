@@ -1,3 +1,5 @@
+import pytest
+
 URL = "/api/v1/referrals/suggestions/"
 
 
@@ -104,3 +106,18 @@ def test_a_body_that_is_not_json_is_refused_without_an_error_page(api, counsello
     assert client.post(URL, {"situation": "victim"}).status_code == 415
     response = client.post(URL, "[1, 2]", content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"situation": "victim", "wishes": None}, "wishes"),
+        ({"situation": "victim", "desk": ""}, "desk"),
+        ({"situation": "victim", "desk": 0}, "desk"),
+        ({"situation": "victim", "desk": ["gifu-city"]}, "desk"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_a_400_naming_the_field(api, counsellor, body, field):
+    response = api(counsellor).post(URL, body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {field}

@@ -1,0 +1,41 @@
+"""A request the schema refuses is a 4xx on every database, never a server error."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_nul_in_a_path_is_a_json_404(api, counsellor, case):
+    client = api(counsellor)
+    for url in (
+        "/api/v1/cases/%00/referrals/",
+        "/api/v1/cases/%00/deletion-requests/",
+        "/api/v1/catalogue/services/ihaho%00/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "detail" in response.json()
+
+
+def test_a_nul_in_a_statistics_filter_is_a_400_naming_it(api, supervisor):
+    response = api(supervisor).get("/api/v1/stats/referrals/", {"desk": "gifu-city\x00"})
+    assert response.status_code == 400
+    assert set(response.json()) == {"desk"}
+
+
+def test_a_platform_that_is_not_a_code_is_a_400_naming_it(api, counsellor, case):
+    response = api(counsellor).post(
+        f"/api/v1/cases/{case.reference}/deletion-requests/",
+        {"platform": "x\x00", "sent_by": "person", "sent_on": "2026-01-05"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"platform"}
+
+
+def test_a_malformed_month_is_refused_even_beside_a_fiscal_year(api, supervisor):
+    response = api(supervisor).get(
+        "/api/v1/stats/referrals/", {"fiscal_year": "2025", "from": "April"}
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"from"}
