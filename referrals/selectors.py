@@ -1,6 +1,7 @@
 """Reads of referrals and follow-ups, always through the cases app's access rule."""
 
 import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -56,21 +57,31 @@ def follow_up_get_for(user: User, follow_up_id: int, *, write: bool = False) -> 
     return follow_up
 
 
+WEEK_LIST_LIMIT = 200
+
+
 def week_follow_ups(
     user: User, *, today: datetime.date, assigned_only: bool = True
-) -> dict[str, list[FollowUp]]:
-    """Return the open follow-ups overdue before today and due within the coming seven days."""
-    follow_ups = list(
-        follow_ups_for(
-            user, due_before=today + datetime.timedelta(days=7), assigned_only=assigned_only
-        )
+) -> dict[str, Any]:
+    """Return the open follow-ups overdue before today and due within the coming seven days.
+
+    Each list holds at most ``WEEK_LIST_LIMIT`` rows, the earliest first, so the page stays
+    bounded however much a desk has let slip; ``*_total`` says how many there are in all.
+    """
+    base = follow_ups_for(
+        user, due_before=today + datetime.timedelta(days=7), assigned_only=assigned_only
     )
-    for follow_up in follow_ups:
-        follow_up.days_late = follow_up.days_overdue(today)
-    return {
-        "overdue": [f for f in follow_ups if f.due_on < today],
-        "due": [f for f in follow_ups if f.due_on >= today],
-    }
+    groups: dict[str, Any] = {"limit": WEEK_LIST_LIMIT}
+    for name, rows in (
+        ("overdue", base.filter(due_on__lt=today)),
+        ("due", base.filter(due_on__gte=today)),
+    ):
+        shown = list(rows[:WEEK_LIST_LIMIT])
+        for follow_up in shown:
+            follow_up.days_late = follow_up.days_overdue(today)
+        groups[name] = shown
+        groups[f"{name}_total"] = rows.count() if len(shown) == WEEK_LIST_LIMIT else len(shown)
+    return groups
 
 
 def case_referrals(case: Case) -> dict:

@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.template import Context, Template
 from django.utils import timezone
 
+from referrals import selectors
 from referrals import services as referral_services
 from referrals.models import DeletionRequest, FollowUp, Referral
 from tests.referrals.followup_factories import CaseFactory, case_with_follow_ups
@@ -244,3 +245,17 @@ def test_digest_preferences_are_saved(web, counsellor):
     assert refused.status_code == 200
     counsellor.refresh_from_db()
     assert counsellor.digest_hour == 16
+
+
+def test_the_week_page_shows_at_most_its_limit_and_says_so(web, desk, counsellor, monkeypatch):
+    today = timezone.localdate()
+    case = CaseFactory(desk=desk, assigned_to=counsellor, opened_by=counsellor)
+    FollowUp.objects.bulk_create(
+        FollowUp(case=case, kind=FollowUp.Kind.REFERRAL, due_on=today - datetime.timedelta(days=n))
+        for n in range(1, 6)
+    )
+    monkeypatch.setattr(selectors, "WEEK_LIST_LIMIT", 3)
+    page = web(counsellor).get("/follow-ups/").content.decode()
+    assert page.count('class="followup') >= 3
+    assert ">5</span>" in page
+    assert "期限の早いものから 3 件を表示しています。" in page
