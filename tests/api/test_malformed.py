@@ -5,7 +5,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_a_nul_in_a_path_is_a_json_404(api, counsellor, case):
+def test_a_nul_in_a_path_is_refused_before_any_lookup(api, counsellor, case):
     client = api(counsellor)
     for url in (
         "/api/v1/cases/%00/referrals/",
@@ -13,20 +13,30 @@ def test_a_nul_in_a_path_is_a_json_404(api, counsellor, case):
         "/api/v1/catalogue/services/ihaho%00/",
     ):
         response = client.get(url)
-        assert response.status_code == 404, url
-        assert "detail" in response.json()
+        assert response.status_code == 400, url
+        assert "NUL" in response.json()["detail"]
 
 
-def test_a_nul_in_a_statistics_filter_is_a_400_naming_it(api, supervisor):
+def test_a_nul_in_a_statistics_filter_is_refused_before_any_lookup(api, supervisor):
     response = api(supervisor).get("/api/v1/stats/referrals/", {"desk": "gifu-city\x00"})
     assert response.status_code == 400
-    assert set(response.json()) == {"desk"}
+    assert "NUL" in response.json()["detail"]
+
+
+def test_a_nul_in_a_json_body_is_refused_before_any_lookup(api, counsellor, case):
+    response = api(counsellor).post(
+        f"/api/v1/cases/{case.reference}/deletion-requests/",
+        {"platform": "x\x00", "sent_by": "person", "sent_on": "2026-01-05"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
 
 
 def test_a_platform_that_is_not_a_code_is_a_400_naming_it(api, counsellor, case):
     response = api(counsellor).post(
         f"/api/v1/cases/{case.reference}/deletion-requests/",
-        {"platform": "x\x00", "sent_by": "person", "sent_on": "2026-01-05"},
+        {"platform": "x y", "sent_by": "person", "sent_on": "2026-01-05"},
         format="json",
     )
     assert response.status_code == 400
