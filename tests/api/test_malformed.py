@@ -49,3 +49,22 @@ def test_a_malformed_month_is_refused_even_beside_a_fiscal_year(api, supervisor)
     )
     assert response.status_code == 400
     assert set(response.json()) == {"from"}
+
+
+def test_a_format_suffix_on_any_api_path_is_a_json_404_never_a_server_error(api, counsellor, case):
+    client = api(counsellor)
+    reference = case.reference
+    for path in (
+        f"cases/{reference}",
+        f"cases/{reference}/notes",
+        f"cases/{reference}/referrals",
+        f"cases/{reference}/deletion-requests",
+        "cases",
+        "follow-ups",
+        "catalogue/services/ihaho",
+        "referrals/suggestions",
+    ):
+        for method in ("get", "post", "patch"):
+            response = getattr(client, method)(f"/api/v1/{path}.json", data={}, format="json")
+            assert response.status_code == 404, (method, path, response.status_code)
+            assert "detail" in response.json()
