@@ -3,12 +3,16 @@
 Three things no page or API call ever needs are turned away here, in one place: the NUL
 character (PostgreSQL cannot store it and the database driver fails on it), JSON nested
 deeper than ``JSON_MAX_DEPTH`` (the parser would recurse until Python gives up) and a body
-over ``DATA_UPLOAD_MAX_MEMORY_SIZE``. Under ``/api/`` the answer is ``{"detail": "…"}``;
-elsewhere it is a short page of plain text. Messages are in the active language.
+over ``DATA_UPLOAD_MAX_MEMORY_SIZE``. Under ``/api/`` the answer names the field that held
+the NUL (``{"summary": ["…"]}``, the API's usual 400) where there is one, and is
+``{"detail": "…"}`` otherwise; elsewhere it is a short page of plain text. Messages are in the
+active language.
 """
 
+import json
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import accumulate
 
 from django.conf import settings
@@ -28,6 +32,14 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Why a request is refused, and the field at fault where one can be named."""
+
+    message: str
+    field: str | None = None
+
+
 class RequestGuardMiddleware:
     """Answer 400 to a request carrying NUL, JSON nested too deep or a body that is too large."""
 
@@ -41,44 +53,49 @@ class RequestGuardMiddleware:
         return self.get_response(request)
 
 
-def request_problem(request: HttpRequest) -> str | None:
+def request_problem(request: HttpRequest) -> Problem | None:
     """Return why the request is refused, or None when nothing is wrong with it."""
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
     if declared > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        return too_large()
+        return Problem(too_large())
     try:
-        if _NUL in request.path_info or _has_nul(request.GET.lists()):
-            return nul_message()
+        if _NUL in request.path_info:
+            return Problem(nul_message())
+        found = _nul_field(request.GET.lists())
+        if found is not None:
+            return Problem(nul_message(), found or None)
         headers = (value for name, value in request.META.items() if name.startswith("HTTP_"))
-        if _has_nul(request.COOKIES.items()) or any(
+        if _nul_field(request.COOKIES.items()) is not None or any(
             isinstance(value, str) and _NUL in value for value in headers
         ):
-            return nul_message()
+            return Problem(nul_message())
         if request.method in BODY_METHODS:
             return _body_problem(request)
     except RequestDataTooBig:
-        return too_large()
+        return Problem(too_large())
     except (TooManyFieldsSent, TooManyFilesSent):
-        return _("項目またはファイルの数が多すぎます。")
+        return Problem(_("項目またはファイルの数が多すぎます。"))
     except MultiPartParserError:
-        return _("送信されたフォームのデータを読めません。")
+        return Problem(_("送信されたフォームのデータを読めません。"))
     return None
 
 
-def _body_problem(request: HttpRequest) -> str | None:
+def _body_problem(request: HttpRequest) -> Problem | None:
     content_type = request.content_type or ""
     if content_type == "application/json" or content_type.endswith("+json"):
         try:
             text = request.body.decode(request.encoding or "utf-8")
         except UnicodeDecodeError:
             return None  # The parser refuses it with its own 400.
-        if _NUL in text or _NUL_ESCAPE.search(text):
-            return nul_message()
         if json_depth(text) > JSON_MAX_DEPTH:
-            return _("JSONの入れ子が深すぎます（%(limit)d段まで）。") % {"limit": JSON_MAX_DEPTH}
+            return Problem(
+                _("JSONの入れ子が深すぎます（%(limit)d段まで）。") % {"limit": JSON_MAX_DEPTH}
+            )
+        if _NUL in text or _NUL_ESCAPE.search(text):
+            return Problem(nul_message(), _json_field_with_nul(text))
         return None
     if content_type in FORM_TYPES:
         if request.method == "POST":
@@ -90,19 +107,44 @@ def _body_problem(request: HttpRequest) -> str | None:
             return None  # Nothing here reads a multipart body sent with PUT or PATCH.
         else:
             fields = QueryDict(request.body, encoding=request.encoding)
-        if _has_nul(fields.lists()):
-            return nul_message()
+        found = _nul_field(fields.lists())
+        if found is not None:
+            return Problem(nul_message(), found or None)
     return None
 
 
-def _has_nul(pairs: Iterable[tuple[str, object]]) -> bool:
+def _nul_field(pairs: Iterable[tuple[str, object]]) -> str | None:
+    """Return the name of the first field holding NUL ("" when the name itself does), or None."""
     for name, values in pairs:
         if _NUL in name:
-            return True
+            return ""
         for value in values if isinstance(values, list) else [values]:
             if isinstance(value, str) and _NUL in value:
-                return True
+                return name
+    return None
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return _NUL in value
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
     return False
+
+
+def _json_field_with_nul(text: str) -> str | None:
+    """Return the top-level key of a JSON object whose value holds NUL (the depth is checked)."""
+    try:
+        data = json.loads(text, strict=False)
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if _NUL not in key and _holds_nul(value):
+                return str(key)
+    return None
 
 
 def json_depth(text: str) -> int:
@@ -125,10 +167,9 @@ def too_large() -> str:
     }
 
 
-def refusal(request: HttpRequest, message: str) -> HttpResponse:
-    """Answer 400: a JSON body naming the problem for the API, a line of text elsewhere."""
+def refusal(request: HttpRequest, problem: Problem) -> HttpResponse:
+    """Answer 400: a JSON body naming the field or the problem for the API, text elsewhere."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse(
-            {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
-        )
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        body = {problem.field: [problem.message]} if problem.field else {"detail": problem.message}
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+    return HttpResponseBadRequest(problem.message, content_type="text/plain; charset=utf-8")
