@@ -52,10 +52,6 @@ def supervised_desk_ids(user: User | AnonymousUser) -> set[int]:
     return desk_ids_for(user, roles=(Membership.Role.SUPERVISOR,))
 
 
-def is_supervisor(user: User | AnonymousUser) -> bool:
-    return bool(supervised_desk_ids(user))
-
-
 def require_supervisor(user: User | AnonymousUser) -> set[int]:
     """Return the desks the user supervises; refuse (403) anyone who supervises none."""
     desk_ids = supervised_desk_ids(user)
