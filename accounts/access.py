@@ -189,3 +189,15 @@ class DeskScopedViewSet(viewsets.GenericViewSet):
             raise Http404
         if self.request.method not in SAFE_METHODS and desk_id not in self.writable_desk_ids():
             raise exceptions.PermissionDenied(_("このデスクの相談を変更できるのは相談員だけです。"))
+
+
+def supervisor_emails(desk_id: int) -> list[str]:
+    """Return the addresses of the active supervisors of the desk (the unusual-access mail)."""
+    return list(
+        Membership.objects.filter(
+            desk_id=desk_id, role=Membership.Role.SUPERVISOR, user__is_active=True
+        )
+        .exclude(user__email="")
+        .order_by("user__username")
+        .values_list("user__email", flat=True)
+    )

@@ -20,11 +20,15 @@ class AuditEntry(models.Model):
         CLOSE = "close", _("終了")
         REOPEN = "reopen", _("再開")
         EXPORT = "export", _("書き出し")
+        CHANGE = "change", _("設定の変更")
+        DELETE = "delete", _("削除")
 
     class Via(models.TextChoices):
         WEB = "web", _("画面")
         API = "api", _("API")
         ADMIN = "admin", _("管理サイト")
+        TASK = "task", _("定期処理")
+        COMMAND = "command", _("管理コマンド")
         SYSTEM = "system", _("システム")
 
     at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
@@ -45,12 +49,49 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("詳細"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("接続元IP"), null=True, blank=True)
     via = models.CharField(_("経路"), max_length=10, choices=Via.choices, default=Via.SYSTEM)
+    # HMAC-SHA256 over this entry's content and the previous entry's seal (audit/chain.py).
+    seal = models.CharField(_("封印"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["desk_id", "at"], name="audit_desk_at")]
+        indexes = [
+            models.Index(fields=["desk_id", "at"], name="audit_desk_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+        ]
         verbose_name = _("監査記録")
         verbose_name_plural = _("監査記録")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.case_reference}"
+
+
+class AccessAlert(models.Model):
+    """One episode of unusual reading by one user, mailed once to the desk's supervisors."""
+
+    class Kind(models.TextChoices):
+        VOLUME = "volume", _("短時間に多数の相談を閲覧")
+        OFF_HOURS = "off_hours", _("勤務時間外の閲覧")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("利用者"),
+    )
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices)
+    desk_id = models.PositiveIntegerField(_("窓口"))
+    started_at = models.DateTimeField(_("開始"), default=timezone.now)
+    # References and counts only, never case text.
+    case_count = models.PositiveIntegerField(_("閲覧した相談の数"), default=0)
+    references = models.JSONField(_("相談番号"), default=list, blank=True)
+    claimed_at = models.DateTimeField(_("送信処理の開始"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["user", "kind", "started_at"], name="audit_alert_episode")]
+        verbose_name = _("通常と異なる閲覧")
+        verbose_name_plural = _("通常と異なる閲覧")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.user_id} {self.kind}"

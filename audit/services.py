@@ -5,7 +5,11 @@ from the request signals, so services and selectors need no request to record th
 a reverse proxy listed in ``TRUSTED_PROXIES`` the client address is read from
 X-Forwarded-For; from anyone else that header is ignored, as anyone can send it. The
 database refuses to update or delete entries (triggers created in audit migration 0002); only a
-whole-database wipe (``flush``, PostgreSQL's TRUNCATE) removes them.
+whole-database wipe (``flush``, PostgreSQL's TRUNCATE) removes them, and every entry is sealed
+into an HMAC chain (audit/chain.py) that ``manage.py audit verify`` checks.
+
+Outside a request, an entry is marked as written by a Celery task while one runs, and
+otherwise by a management command (or the shell).
 """
 
 from collections.abc import Iterable, Iterator, Mapping
@@ -18,6 +22,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from audit import anomalies, chain
 from audit.models import AuditEntry
 
 
@@ -32,6 +37,8 @@ _request_origin: ContextVar[tuple[str | None, str] | None] = ContextVar(
     "audit_request_origin", default=None
 )
 _erasable: ContextVar[bool] = ContextVar("audit_erasable", default=False)
+_in_task: ContextVar[bool] = ContextVar("audit_in_task", default=False)
+_actor: ContextVar[Any] = ContextVar("audit_actor", default=None)
 
 
 def _clean_ip(value: str | None) -> str | None:
@@ -110,11 +117,37 @@ def request_started(
 
 def request_finished(sender: object, **kwargs: object) -> None:
     _request_origin.set(None)
+    _actor.set(None)
+
+
+def task_started(sender: object = None, **kwargs: object) -> None:
+    _in_task.set(True)
+
+
+def task_finished(sender: object = None, **kwargs: object) -> None:
+    _in_task.set(False)
 
 
 def current_origin() -> tuple[str | None, str]:
-    """Return the client address and path kind of the request being served, if any."""
-    return _request_origin.get() or (None, AuditEntry.Via.SYSTEM)
+    """Return the client address and channel of what is running: a request, a task or a command."""
+    origin = _request_origin.get()
+    if origin is not None:
+        return origin
+    return None, AuditEntry.Via.TASK if _in_task.get() else AuditEntry.Via.COMMAND
+
+
+def set_current_actor(user: Any) -> None:
+    """Remember who the request being served is for, so model changes name their author."""
+    _actor.set(user)
+
+
+def current_actor() -> Any:
+    user = _actor.get()
+    return user if user is not None and user.is_authenticated else None
+
+
+def _actor_or_none(actor: Any) -> Any:
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def audit_record(
@@ -128,7 +161,7 @@ def audit_record(
     """Write one audit entry; ``detail`` holds field names and codes, never free text."""
     ip, via = current_origin()
     entry = AuditEntry(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=_actor_or_none(actor),
         action=action,
         case_reference=case.reference if case is not None else "",
         desk_id=case.desk_id if case is not None else desk_id,
@@ -136,17 +169,19 @@ def audit_record(
         ip=ip,
         via=via,
     )
-    entry.save()
+    chain.append([entry])
+    if action == AuditEntry.Action.VIEW and entry.actor_id is not None and entry.case_reference:
+        anomalies.note_read(entry)
     return entry
 
 
 def audit_record_many(*, actor: Any, action: str, cases: Iterable[CaseLike]) -> None:
     """Write one entry per case in a single query, e.g. for the cases shown on a list page."""
     ip, via = current_origin()
-    AuditEntry.objects.bulk_create(
+    chain.append(
         [
             AuditEntry(
-                actor=actor,
+                actor=_actor_or_none(actor),
                 action=action,
                 case_reference=case.reference,
                 desk_id=case.desk_id,

@@ -45,6 +45,15 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_hours(name: str, default: str) -> tuple[int, int]:
+    """Read a span of whole hours of the day, ``START-END`` (``8-20``: 08:00 until 20:00)."""
+    value = os.environ.get(name, "") or default
+    start, _, end = value.partition("-")
+    if not (start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= 24):
+        raise ImproperlyConfigured(f"{name} must be START-END in hours, like 8-20, not {value!r}.")
+    return int(start), int(end)
+
+
 def env_networks(name: str) -> list[str]:
     """Read a comma-separated list of IP addresses or networks (10.0.0.0/8)."""
     values = env_list(name, "")
@@ -146,6 +155,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # The reverse proxies in front of the app: only a request from one of them has its client
 # address taken from X-Forwarded-For (the right-most hop that is not a trusted proxy).
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+# The audit trail's HMAC key: kept out of the database, so no database role can forge an
+# entry. A system check (audit/checks.py) refuses to start without it when DEBUG is false.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "") or (
+    "insecure-development-audit-key-only-while-debug" if DEBUG else ""
+)
+# Unusual access (audit/anomalies.py): more distinct cases read in an hour than this, or a
+# case read outside these hours (Tokyo, start inclusive, end exclusive) or on a day off.
+AUDIT_ALERT_CASES_PER_HOUR = env_int("AUDIT_ALERT_CASES_PER_HOUR", 30)
+AUDIT_WORKING_HOURS = env_hours("AUDIT_WORKING_HOURS", "8-20")
+AUDIT_ALERT_EPISODE_HOURS = env_int("AUDIT_ALERT_EPISODE_HOURS", 8)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -185,6 +204,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
