@@ -53,13 +53,15 @@ def _record(instance: Model, action: str, operation: str, fields: list[str] | No
     }
     if fields is not None:
         detail["fields"] = fields
-    audit_record(
-        actor=current_actor(), action=action, desk_id=_desk_id(instance), detail=detail
-    )
+    audit_record(actor=current_actor(), action=action, desk_id=_desk_id(instance), detail=detail)
 
 
 def remember_before(
-    sender: type[Model], instance: Model, raw: bool = False, update_fields: Any = None, **kwargs: Any
+    sender: type[Model],
+    instance: Model,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
 ) -> None:
     """Keep the stored values of a row about to change, to name the fields that changed."""
     if raw or not tracked(sender) or instance._state.adding or _quiet(update_fields):

@@ -56,58 +56,115 @@ def seal_existing_entries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_audit_entries_are_immutable'),
+        ("audit", "0002_audit_entries_are_immutable"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessAlert',
+            name="AccessAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('volume', '短時間に多数の相談を閲覧'), ('off_hours', '勤務時間外の閲覧')], max_length=20, verbose_name='種類')),
-                ('desk_id', models.PositiveIntegerField(verbose_name='窓口')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='開始')),
-                ('case_count', models.PositiveIntegerField(default=0, verbose_name='閲覧した相談の数')),
-                ('references', models.JSONField(blank=True, default=list, verbose_name='相談番号')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='送信処理の開始')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='送信日時')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("volume", "短時間に多数の相談を閲覧"),
+                            ("off_hours", "勤務時間外の閲覧"),
+                        ],
+                        max_length=20,
+                        verbose_name="種類",
+                    ),
+                ),
+                ("desk_id", models.PositiveIntegerField(verbose_name="窓口")),
+                (
+                    "started_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="開始"),
+                ),
+                (
+                    "case_count",
+                    models.PositiveIntegerField(default=0, verbose_name="閲覧した相談の数"),
+                ),
+                ("references", models.JSONField(blank=True, default=list, verbose_name="相談番号")),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="送信処理の開始"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="送信日時")),
             ],
             options={
-                'verbose_name': '通常と異なる閲覧',
-                'verbose_name_plural': '通常と異なる閲覧',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "通常と異なる閲覧",
+                "verbose_name_plural": "通常と異なる閲覧",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='auditentry',
-            name='seal',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='封印'),
+            model_name="auditentry",
+            name="seal",
+            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name="封印"),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('view', '閲覧'), ('list', '一覧に表示'), ('create', '受付'), ('update', '内容の変更'), ('note', 'メモの追加'), ('reassign', '担当変更'), ('status', '状況の変化'), ('close', '終了'), ('reopen', '再開'), ('export', '書き出し'), ('change', '設定の変更'), ('delete', '削除')], max_length=20, verbose_name='操作'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "閲覧"),
+                    ("list", "一覧に表示"),
+                    ("create", "受付"),
+                    ("update", "内容の変更"),
+                    ("note", "メモの追加"),
+                    ("reassign", "担当変更"),
+                    ("status", "状況の変化"),
+                    ("close", "終了"),
+                    ("reopen", "再開"),
+                    ("export", "書き出し"),
+                    ("change", "設定の変更"),
+                    ("delete", "削除"),
+                ],
+                max_length=20,
+                verbose_name="操作",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='via',
-            field=models.CharField(choices=[('web', '画面'), ('api', 'API'), ('admin', '管理サイト'), ('task', '定期処理'), ('command', '管理コマンド'), ('system', 'システム')], default='system', max_length=10, verbose_name='経路'),
+            model_name="auditentry",
+            name="via",
+            field=models.CharField(
+                choices=[
+                    ("web", "画面"),
+                    ("api", "API"),
+                    ("admin", "管理サイト"),
+                    ("task", "定期処理"),
+                    ("command", "管理コマンド"),
+                    ("system", "システム"),
+                ],
+                default="system",
+                max_length=10,
+                verbose_name="経路",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['actor', 'at'], name='audit_actor_at'),
+            model_name="auditentry",
+            index=models.Index(fields=["actor", "at"], name="audit_actor_at"),
         ),
         migrations.AddField(
-            model_name='accessalert',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='利用者'),
+            model_name="accessalert",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="利用者",
+            ),
         ),
         migrations.AddIndex(
-            model_name='accessalert',
-            index=models.Index(fields=['user', 'kind', 'started_at'], name='audit_alert_episode'),
+            model_name="accessalert",
+            index=models.Index(fields=["user", "kind", "started_at"], name="audit_alert_episode"),
         ),
         migrations.RunPython(seal_existing_entries, migrations.RunPython.noop),
     ]
