@@ -71,9 +71,11 @@ REFUSED = [
 def test_the_application_role_cannot_remove_or_change_entries(roles, sql):
     _owner, app = roles
     before = list(AuditEntry.objects.order_by("id").values_list("id", "action", "seal"))
-    with pytest.raises(DatabaseError, match="permission denied|must be owner"):
-        with transaction.atomic():
-            as_role(app, sql)
+    with (
+        pytest.raises(DatabaseError, match=r"permission denied|must be owner"),
+        transaction.atomic(),
+    ):
+        as_role(app, sql)
     assert list(AuditEntry.objects.order_by("id").values_list("id", "action", "seal")) == before
 
 
