@@ -20,6 +20,9 @@ class AuditEntry(models.Model):
         CLOSE = "close", _("終了")
         REOPEN = "reopen", _("再開")
         EXPORT = "export", _("書き出し")
+        REFER = "refer", _("案内の記録")
+        DELETION_REQUEST = "deletion_request", _("削除の申出の記録")
+        FOLLOW_UP = "follow_up", _("フォローアップの記録")
         CHANGE = "change", _("設定の変更")
         DELETE = "delete", _("削除")
 

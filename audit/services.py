@@ -176,8 +176,12 @@ def audit_record(
 
 
 def audit_record_many(*, actor: Any, action: str, cases: Iterable[CaseLike]) -> None:
-    """Write one entry per case in a single query, e.g. for the cases shown on a list page."""
+    """Write one entry per case in a single query, e.g. for the cases shown on a list page.
+
+    A case shown several times (say, by two of its follow-ups) gets one entry.
+    """
     ip, via = current_origin()
+    unique = {case.reference: case for case in cases}
     chain.append(
         [
             AuditEntry(
@@ -188,7 +192,7 @@ def audit_record_many(*, actor: Any, action: str, cases: Iterable[CaseLike]) -> 
                 ip=ip,
                 via=via,
             )
-            for case in cases
+            for case in unique.values()
         ]
     )
 

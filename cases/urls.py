@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.csv", views.case_export, name="export"),
     path("pii-check/", views.pii_check, name="pii-check"),
     path("audit/", views.audit_list, name="audit"),
+    path("audit/export.csv", views.audit_export, name="audit-export"),
     path("slip/", views.slip, name="slip"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/edit/", views.case_edit, name="edit"),

@@ -1,6 +1,7 @@
 """API for referrals, deletion requests and follow-ups; access goes through the cases app."""
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -15,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import DeskScopedViewSet
+from audit.models import AuditEntry
+from audit.services import audit_record, audit_record_many
 from cases.selectors import case_get_for
 from catalogue.selectors import services_for
 from core.api import as_api_error
@@ -221,7 +224,28 @@ class CaseDeletionRequestsView(APIView):
         return Response(DeletionRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
-class ReferralViewSet(mixins.RetrieveModelMixin, DeskScopedViewSet):
+class AuditedReads:
+    """Record in the audit trail each case whose row is read, one by one or on a list page."""
+
+    request: Any
+
+    def get_object(self):
+        obj = super().get_object()  # type: ignore[misc]
+        audit_record(actor=self.request.user, action=AuditEntry.Action.VIEW, case=obj.case)
+        return obj
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)  # type: ignore[misc]
+        if page is not None:
+            audit_record_many(
+                actor=self.request.user,
+                action=AuditEntry.Action.LIST,
+                cases=[row.case for row in page],
+            )
+        return page
+
+
+class ReferralViewSet(AuditedReads, mixins.RetrieveModelMixin, DeskScopedViewSet):
     """Read a referral, or move it along its lifecycle (an illegal step is a 400)."""
 
     queryset = Referral.objects.select_related("case", "service").prefetch_related("follow_ups")
@@ -303,7 +327,9 @@ class FollowUpFilterSerializer(serializers.Serializer):
         return super().to_internal_value({key: data.get(key) for key in data if data.get(key)})
 
 
-class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DeskScopedViewSet):
+class FollowUpViewSet(
+    AuditedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, DeskScopedViewSet
+):
     """Open follow-ups of the user's desks, soonest first; record one in a single step."""
 
     queryset = FollowUp.objects.select_related(

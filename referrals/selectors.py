@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from audit.models import AuditEntry
+from audit.services import audit_record
 from cases.models import Case
 from cases.selectors import cases_for
 from referrals.models import DeletionRequest, DesignatedPlatform, FollowUp, Referral
@@ -20,10 +22,14 @@ def referrals_for(user: User, *, write: bool = False) -> QuerySet[Referral]:
 
 
 def referral_get_for(user: User, referral_id: int, *, write: bool = False) -> Referral:
-    """Return one referral the user may see (or change, with ``write``), or raise Http404."""
+    """Return one referral the user may see (or change, with ``write``), or raise Http404.
+
+    The read is recorded in the audit trail against the referral's case.
+    """
     referral = referrals_for(user, write=write).filter(pk=referral_id).first()
     if referral is None:
         raise Http404
+    audit_record(actor=user, action=AuditEntry.Action.VIEW, case=referral.case)
     return referral
 
 
@@ -50,10 +56,14 @@ def follow_ups_for(
 
 
 def follow_up_get_for(user: User, follow_up_id: int, *, write: bool = False) -> FollowUp:
-    """Return one follow-up the user may see (or change, with ``write``), or raise Http404."""
+    """Return one follow-up the user may see (or change, with ``write``), or raise Http404.
+
+    The read is recorded in the audit trail against the follow-up's case.
+    """
     follow_up = follow_ups_for(user, include_done=True, write=write).filter(pk=follow_up_id).first()
     if follow_up is None:
         raise Http404
+    audit_record(actor=user, action=AuditEntry.Action.VIEW, case=follow_up.case)
     return follow_up
 
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.models import AuditEntry
+from audit.services import audit_record
 from cases import services as case_services
 from cases.models import Case
 from catalogue.models import Service
@@ -67,6 +69,12 @@ def referral_record(
         case=case, referral=referral, kind=FollowUp.Kind.REFERRAL, due_on=follow_up_on, now=now
     )
     case_services.case_mark_referred(case=case, by=referred_by)
+    audit_record(
+        actor=referred_by,
+        action=AuditEntry.Action.REFER,
+        case=case,
+        detail={"referral": referral.pk, "service": service.slug, "method": method},
+    )
     return referral
 
 
@@ -125,6 +133,12 @@ def referral_update(
         referral.follow_ups.mark_done(
             result=FollowUp.Result.OUTCOME_RECORDED, done_at=now, done_by=by
         )
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.STATUS,
+        case=referral.case,
+        detail={"referral": referral.pk, "to": referral.status, "outcome": referral.outcome},
+    )
     return referral
 
 
@@ -167,6 +181,12 @@ def deletion_request_record(
         kind=FollowUp.Kind.PLATFORM_DEADLINE,
         due_on=max(request.decision_due_on, _today(now)),
         now=now,
+    )
+    audit_record(
+        actor=recorded_by,
+        action=AuditEntry.Action.DELETION_REQUEST,
+        case=case,
+        detail={"deletion_request": request.pk, "platform": platform.code},
     )
     return request
 
@@ -217,6 +237,12 @@ def follow_up_record(
             now=now,
         )
     case_services.case_mark_following_up(case=follow_up.case, by=by)
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.FOLLOW_UP,
+        case=follow_up.case,
+        detail={"follow_up": follow_up.pk, "result": result, "next_on": bool(next_on)},
+    )
     return follow_up
 
 

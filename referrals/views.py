@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AuditEntry
+from audit.services import audit_record_many
 from cases.selectors import case_get_for
 from catalogue.selectors import services_for
 from referrals import selectors, services
@@ -34,6 +36,11 @@ def week(request):
     scope = "desk" if request.GET.get("scope") == "desk" else "mine"
     today = timezone.localdate()
     groups = selectors.week_follow_ups(request.user, today=today, assigned_only=scope == "mine")
+    audit_record_many(
+        actor=request.user,
+        action=AuditEntry.Action.LIST,
+        cases=[f.case for f in (*groups["overdue"], *groups["due"])],
+    )
     context = {**groups, "today": today, "scope": scope}
     return render(request, "referrals/followups_week.html", context)
 
