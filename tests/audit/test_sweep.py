@@ -16,18 +16,14 @@ from accounts.models import Membership
 from audit.models import AuditEntry
 from cases.models import Case
 from referrals.models import FollowUp, Referral
-from tests.cases.test_isolation import (  # noqa: F401 — the rows fixture
-    LIST_ROUTES,
-    LISTS,
-    ROUTES,
-    call,
-    fill,
-    list_url,
-    rows,
-)
+from tests.cases import test_isolation as isolation
+from tests.cases.test_isolation import LIST_ROUTES, LISTS, ROUTES, call, fill, list_url
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
+
+# The owner's case with one row of each kind it owns, as the isolation matrix makes it.
+rows = isolation.rows
 
 READS = (AuditEntry.Action.VIEW, AuditEntry.Action.LIST, AuditEntry.Action.EXPORT)
 # Pages that show a reference without showing anything of the case: the trail itself.
