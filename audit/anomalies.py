@@ -46,9 +46,13 @@ def note_read(entry: AuditEntry) -> list[AccessAlert]:
         kinds[AccessAlert.Kind.OFF_HOURS] = [entry.case_reference]
     read = (
         AuditEntry.objects.filter(
-            actor_id=entry.actor_id, action=AuditEntry.Action.VIEW, at__gte=hour_ago
+            actor_id=entry.actor_id,
+            action=AuditEntry.Action.VIEW,
+            at__gte=hour_ago,
+            at__lte=entry.at,
         )
         .exclude(case_reference="")
+        .order_by()
         .values_list("case_reference", flat=True)
         .distinct()
     )

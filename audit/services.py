@@ -20,6 +20,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from audit import anomalies, chain
@@ -169,9 +170,12 @@ def audit_record(
         ip=ip,
         via=via,
     )
-    chain.append([entry])
-    if action == AuditEntry.Action.VIEW and entry.actor_id is not None and entry.case_reference:
-        anomalies.note_read(entry)
+    # One transaction, so the unusual-access check runs under the chain's lock: two reads at
+    # once cannot both open the same episode.
+    with transaction.atomic():
+        chain.append([entry])
+        if action == AuditEntry.Action.VIEW and entry.actor_id is not None and entry.case_reference:
+            anomalies.note_read(entry)
     return entry
 
 
