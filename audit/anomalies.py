@@ -8,6 +8,7 @@ the desk's supervisors is sent by a Celery task (audit/tasks.py) after the trans
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 
 from django.conf import settings
@@ -40,6 +41,9 @@ def outside_working_hours(at: datetime.datetime) -> bool:
 
 def note_read(entry: AuditEntry) -> list[AccessAlert]:
     """Open an episode, and queue its mail, when this read is unusual; return what was opened."""
+    user_id, desk_id = entry.actor_id, entry.desk_id
+    if user_id is None or desk_id is None:
+        return []
     hour_ago = entry.at - datetime.timedelta(hours=1)
     kinds: dict[str, list[str]] = {}
     if outside_working_hours(entry.at):
@@ -65,17 +69,17 @@ def note_read(entry: AuditEntry) -> list[AccessAlert]:
     episode_start = entry.at - datetime.timedelta(hours=settings.AUDIT_ALERT_EPISODE_HOURS)
     ongoing = set(
         AccessAlert.objects.filter(
-            user_id=entry.actor_id,
-            desk_id=entry.desk_id,
+            user_id=user_id,
+            desk_id=desk_id,
             kind__in=list(kinds),
             started_at__gt=episode_start,
         ).values_list("kind", flat=True)
     )
     opened = [
         AccessAlert.objects.create(
-            user_id=entry.actor_id,
+            user_id=user_id,
             kind=kind,
-            desk_id=entry.desk_id,
+            desk_id=desk_id,
             started_at=entry.at,
             case_count=len(references),
             references=sorted(references),
@@ -84,7 +88,7 @@ def note_read(entry: AuditEntry) -> list[AccessAlert]:
         if kind not in ongoing
     ]
     for alert in opened:
-        transaction.on_commit(lambda pk=alert.pk: _queue(pk))
+        transaction.on_commit(functools.partial(_queue, alert.pk))
     return opened
 
 

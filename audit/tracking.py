@@ -39,10 +39,12 @@ def _attnames(instance: Model) -> list[str]:
 
 
 def _desk_id(instance: Model) -> int | None:
-    if instance._meta.label_lower == "accounts.desk":
-        return instance.pk
-    desk_id = getattr(instance, "desk_id", None)
-    return desk_id if isinstance(desk_id, int) else None
+    desk_id: object = (
+        instance.pk
+        if instance._meta.label_lower == "accounts.desk"
+        else getattr(instance, "desk_id", None)
+    )
+    return int(desk_id) if isinstance(desk_id, int) else None
 
 
 def _record(instance: Model, action: str, operation: str, fields: list[str] | None = None) -> None:

@@ -230,12 +230,12 @@ class AuditedReads:
     request: Any
 
     def get_object(self):
-        obj = super().get_object()  # type: ignore[misc]
+        obj = super().get_object()
         audit_record(actor=self.request.user, action=AuditEntry.Action.VIEW, case=obj.case)
         return obj
 
     def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)  # type: ignore[misc]
+        page = super().paginate_queryset(queryset)
         if page is not None:
             audit_record_many(
                 actor=self.request.user,

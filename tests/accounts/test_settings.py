@@ -79,6 +79,7 @@ def test_production_settings_pass_the_deploy_check():
     env = environment(
         DEBUG="false",
         SECRET_KEY="x" * 64 + "-production-like-secret-for-the-check",
+        AUDIT_KEY="a" * 48,
         ALLOWED_HOSTS="tsunagu.example.jp",
     )
     result = subprocess.run(
