@@ -128,3 +128,33 @@ def test_an_edit_by_the_owner_is_named(roles):
         cursor.execute("RESET ROLE")
     with pytest.raises(CommandError, match=f"#{edited.pk}"):
         call_command("audit", "verify")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_the_chain_linear(case, counsellor):
+    """Eight threads, each with its own connection, append at once; the chain still verifies."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def write() -> None:
+        try:
+            barrier.wait()
+            for _ in range(10):
+                audit_record(actor=counsellor, action=AuditEntry.Action.VIEW, case=case)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEntry.objects.filter(action="view").count() == 80
+    call_command("audit", "verify")

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from audit import chain
 from audit.models import AuditEntry
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         broken = chain.verify()
         if broken is not None:
             raise CommandError(
-                f"監査記録 #{broken.pk}（{broken.at:%Y-%m-%d %H:%M:%S%z}、{broken.action}）の"
+                f"監査記録 #{broken.pk}（{timezone.localtime(broken.at):%Y-%m-%d %H:%M:%S%z}、{broken.action}）の"
                 "封印が合いません。この記録か、その直前の記録が書き換えられたか、"
                 "削除されたか、外から追加されています。"
             )
