@@ -130,7 +130,7 @@ def test_an_edit_by_the_owner_is_named(roles):
         call_command("audit", "verify")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_keep_the_chain_linear(case, counsellor):
     """Eight threads, each with its own connection, append at once; the chain still verifies."""
     import threading
