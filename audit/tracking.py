@@ -17,6 +17,8 @@ from audit.services import audit_record, current_actor
 TRACKED_APPS = {"accounts", "catalogue", "triage", "authtoken"}
 # A version stamp that every rule or window change moves: the change itself is recorded.
 UNTRACKED_MODELS = {"triage.rulesetversion"}
+# Primary keys that are themselves secrets, never written to the trail.
+SECRET_KEYS = {"key"}
 # Saves that are sign-ins, which are recorded as such by the sign-in code.
 QUIET_FIELDS = {"last_login"}
 
@@ -48,11 +50,12 @@ def _desk_id(instance: Model) -> int | None:
 
 
 def _record(instance: Model, action: str, operation: str, fields: list[str] | None = None) -> None:
-    detail: dict[str, Any] = {
-        "model": instance._meta.label_lower,
-        "pk": str(instance.pk),
-        "op": operation,
-    }
+    detail: dict[str, Any] = {"model": instance._meta.label_lower, "op": operation}
+    if instance._meta.pk.name in SECRET_KEYS:
+        # The row's key is a credential (an API token): name its owner instead.
+        detail["user"] = getattr(instance, "user_id", None)
+    else:
+        detail["pk"] = str(instance.pk)
     if fields is not None:
         detail["fields"] = fields
     audit_record(actor=current_actor(), action=action, desk_id=_desk_id(instance), detail=detail)

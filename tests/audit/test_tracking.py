@@ -96,3 +96,12 @@ def test_manage_py_refuses_to_start_without_an_audit_key_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "AUDIT_KEY" in result.stdout + result.stderr
+
+
+def test_an_api_token_is_recorded_by_its_owner_never_by_its_key(counsellor):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=counsellor)
+    entry = changes("authtoken.token").last()
+    assert (entry.detail["op"], entry.detail["user"]) == ("create", counsellor.pk)
+    assert token.key not in str(entry.detail)
