@@ -57,7 +57,7 @@ def test_it_refuses_personal_data_and_stores_nothing(open_case):
     assert not any("090" in message or "山田" in message for message in messages)
     assert not Case.objects.exists()
     assert not CaseCounter.objects.exists()
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.exclude(case_reference="").exists()
 
 
 def test_it_keeps_what_real_narratives_need(open_case):

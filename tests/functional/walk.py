@@ -21,6 +21,7 @@ NOT_WALKED = {
     "healthz",
     "csp-report",
     "cases:export",
+    "cases:audit-export",
     "stats:export",
     "schema",
     "stats-csv",
@@ -73,7 +74,7 @@ ADMIN_PAGES = ["/admin/", "/admin/catalogue/service/", "/admin/cases/case/"]
 ADMIN_FOLLOW = {"admin:catalogue_service_changelist": "admin:catalogue_service_change"}
 # Pages no menu or page links to, opened by address.
 ALWAYS = ["/api/v1/docs/"]
-UNLINKED = {"supervisor": ["/cases/audit/"]}
+UNLINKED: dict[str, list[str]] = {}
 # Pages whose content arrives after the load event: the walk waits for it before moving on.
 LOADED_WHEN = {"api-docs": ".swagger-ui .opblock"}
 
