@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("職員と相談窓口")
+
+    def ready(self) -> None:
+        from accounts import schema, signals  # noqa: F401 (schema registers its extension)
+
+        signals.connect()
