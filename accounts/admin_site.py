@@ -23,12 +23,12 @@ class TsunaguAdminSite(admin.AdminSite):
         return redirect_to_login(request.get_full_path())
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from accounts.services import second_factor_required
+        from accounts.services import is_verified, second_factor_required
 
         user = request.user
         if not super().has_permission(request):
             return False
-        return bool(user.is_verified()) or not second_factor_required(user)  # type: ignore[union-attr, arg-type]
+        return is_verified(user) or not second_factor_required(user)  # type: ignore[arg-type]
 
 
 class AdminConfig(BaseAdminConfig):

@@ -27,7 +27,6 @@ class TokenForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["days"].initial = settings.API_TOKEN_DAYS
-        self.fields["days"].max_value = settings.API_TOKEN_MAX_DAYS
         self.fields["days"].widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
 
     def clean_days(self) -> int:

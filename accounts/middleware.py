@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.services import second_factor_required
+from accounts.services import is_verified, second_factor_required
 from accounts.signals import SESSION_SEEN, SESSION_STARTED
 
 # The last request time is written at most this often, not on every request.
@@ -58,9 +58,9 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not is_verified(user)
             and not self._open(request.path)
-            and second_factor_required(user)  # type: ignore[arg-type]
+            and second_factor_required(user)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("二要素認証を済ませてください。")}, status=403)

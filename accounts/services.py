@@ -149,6 +149,12 @@ def access_end(*, user: User, reason: str) -> None:
         )
 
 
+def is_verified(user: object) -> bool:
+    """Tell whether this request's user confirmed a second factor (django-otp's mark)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if check is not None else False
+
+
 def second_factor_required(user: User) -> bool:
     """Tell whether the user must confirm each sign-in with a second factor."""
     if user.second_factor_exempt:

@@ -19,7 +19,7 @@ class _ApiThrottle(SimpleRateThrottle):
     scope: str = ""
 
     def get_rate(self) -> str | None:
-        rates: dict[str, str | None] = settings.API_THROTTLE_RATES
+        rates: dict[str, str] = settings.API_THROTTLE_RATES
         return rates.get(self.scope)
 
     def applies(self, request: Request, view: Any) -> bool:

@@ -20,8 +20,9 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import CodeForm, TokenForm
-from accounts.models import ApiToken, UserSession
+from accounts.models import ApiToken, User, UserSession
 from accounts.services import (
+    is_verified,
     recovery_codes_renew,
     second_factor_required,
     sessions_end,
@@ -32,6 +33,12 @@ from accounts.services import (
 from audit.services import audit_record
 
 PENDING_TOTP = "accounts_pending_totp"
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request behind login_required: its user is a signed-in member of staff."""
+
+    user: User
 
 
 def rotate_session(request: HttpRequest) -> None:
@@ -73,9 +80,9 @@ def _next(request: HttpRequest) -> str:
 
 
 @login_required
-def second_factor(request: HttpRequest) -> HttpResponse:
+def second_factor(request: AuthenticatedRequest) -> HttpResponse:
     """Ask for the second factor: a code from the authenticator app or a recovery code."""
-    if request.user.is_verified():
+    if is_verified(request.user):
         return redirect(_next(request))
     if not user_has_device(request.user):
         return redirect(f"{reverse('accounts:totp-setup')}?next={_next(request)}")
@@ -105,11 +112,11 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def totp_setup(request: HttpRequest) -> HttpResponse:
+def totp_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Add an authenticator app: show its secret as a QR code, confirm with its first code."""
     has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     # Whoever has an authenticator must prove it before replacing it.
-    if has_device and not request.user.is_verified():
+    if has_device and not is_verified(request.user):
         raise PermissionDenied(_("先に今の認証アプリで確認してください。"))
     device = None
     pending = request.session.get(PENDING_TOTP)
@@ -145,9 +152,9 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     """Replace the recovery codes; the old ones stop working."""
-    if not request.user.is_verified():
+    if not is_verified(request.user):
         raise PermissionDenied(_("先に二要素認証を済ませてください。"))
     codes = recovery_codes_renew(user=request.user)
     return render(
@@ -158,12 +165,14 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedRequest) -> HttpResponse:
     """The user's sessions, API tokens and second factor."""
     return _security_page(request, TokenForm())
 
 
-def _security_page(request: HttpRequest, form: TokenForm, new_key: str = "") -> HttpResponse:
+def _security_page(
+    request: AuthenticatedRequest, form: TokenForm, new_key: str = ""
+) -> HttpResponse:
     context = {
         "sessions": UserSession.objects.filter(user=request.user),
         "current_session": request.session.session_key,
@@ -178,7 +187,7 @@ def _security_page(request: HttpRequest, form: TokenForm, new_key: str = "") -> 
 
 @login_required
 @require_POST
-def token_new(request: HttpRequest) -> HttpResponse:
+def token_new(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
         try:
@@ -192,7 +201,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke_view(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
     token_revoke(user=request.user, token_id=token_id)
     messages.success(request, _("トークンを取り消しました。"))
     return redirect("accounts:security")
@@ -200,7 +209,7 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponse:
     """End every session of the user, this one included."""
     user = request.user
     ended = sessions_end(user=user)
