@@ -4,7 +4,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as BaseAdminConfig
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,7 +23,16 @@ class TsunaguAdminSite(admin.AdminSite):
         # Imported here: this module is loaded with the app registry, before any model.
         from django.contrib.auth.views import redirect_to_login
 
-        return redirect_to_login(request.get_full_path())
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:index", current_app=self.name)
+        if self.has_permission(request):
+            return HttpResponseRedirect(target)
+        if request.user.is_authenticated:
+            # Signed in, but not an administrator (or the second factor is still to come,
+            # which the middleware asks for first): sending them to sign in again would loop.
+            raise PermissionDenied
+        return redirect_to_login(target)
 
     def has_permission(self, request: HttpRequest) -> bool:
         from accounts.services import is_verified, second_factor_required

@@ -45,7 +45,9 @@ class SessionLimitsMiddleware:
             return JsonResponse({"detail": message}, status=401)
         messages.info(request, message)
         login = reverse(settings.LOGIN_URL)
-        return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+        return HttpResponseRedirect(
+            f"{login}?{urlencode({'next': request.get_full_path()}, safe='/')}"
+        )
 
 
 class SecondFactorMiddleware:
@@ -65,7 +67,9 @@ class SecondFactorMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("二要素認証を済ませてください。")}, status=403)
             login = reverse("accounts:second-factor")
-            return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+            return HttpResponseRedirect(
+                f"{login}?{urlencode({'next': request.get_full_path()}, safe='/')}"
+            )
         return self.get_response(request)
 
     @staticmethod
