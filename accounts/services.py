@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import ApiToken, Desk, Membership, User, UserSession
 from audit.services import audit_record
@@ -194,6 +195,7 @@ def second_factor_reset(*, actor: User, user: User) -> None:
     """Remove all of a user's second factors (a lost device) and tell them by mail."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     sessions_end(user=user)
     audit_record(actor=actor, action="second_factor", detail={"change": "reset", "user": user.pk})
     if user.email:

@@ -5,8 +5,9 @@ from typing import Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.lockout import client_ip, on_user_locked_out
 from accounts.models import Membership, User, UserSession
@@ -54,9 +55,17 @@ def on_membership_deleted(sender: Any, instance: Membership, **kwargs: Any) -> N
         access_end(user=user, reason="left_desks")
 
 
+def on_passkey_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created:
+        audit_record(
+            actor=instance.user, action="second_factor", detail={"change": "passkey_added"}
+        )
+
+
 def connect() -> None:
     user_logged_in.connect(on_logged_in, dispatch_uid="accounts-logged-in")
     user_logged_out.connect(on_logged_out, dispatch_uid="accounts-logged-out")
     user_login_failed.connect(on_login_failed, dispatch_uid="accounts-login-failed")
     user_locked_out.connect(on_user_locked_out, dispatch_uid="accounts-locked-out")
+    post_save.connect(on_passkey_saved, sender=WebAuthnCredential, dispatch_uid="accounts-passkey")
     post_delete.connect(on_membership_deleted, sender=Membership, dispatch_uid="accounts-left")

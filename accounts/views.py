@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import DEVICE_ID_SESSION_KEY, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.forms import CodeForm, TokenForm
 from accounts.models import ApiToken, User, UserSession
@@ -33,6 +34,7 @@ from accounts.services import (
 from audit.services import audit_record
 
 PENDING_TOTP = "accounts_pending_totp"
+ROTATED_FOR = "accounts_rotated_for"
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -70,6 +72,18 @@ class PasswordChange(auth_views.PasswordChangeView):
         return response
 
 
+def _verified(request: HttpRequest) -> None:
+    """Once per second-factor sign-in: a new session id (a new privilege) and an audit entry."""
+    device = request.session.get(DEVICE_ID_SESSION_KEY)
+    if device is None or request.session.get(ROTATED_FOR) == device:
+        return
+    rotate_session(request)
+    request.session[ROTATED_FOR] = device
+    audit_record(
+        actor=request.user, action="sign_in", detail={"step": "otp", "device": device.split("/")[0]}
+    )
+
+
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -81,8 +95,13 @@ def _next(request: HttpRequest) -> str:
 
 @login_required
 def second_factor(request: AuthenticatedRequest) -> HttpResponse:
-    """Ask for the second factor: a code from the authenticator app or a recovery code."""
+    """Ask for the second factor: a code from the authenticator app or a recovery code.
+
+    A passkey is checked by django-otp-webauthn's own views, which then send the browser
+    back here, so that its sign-in, too, gets a new session id and an audit entry.
+    """
     if is_verified(request.user):
+        _verified(request)
         return redirect(_next(request))
     if not user_has_device(request.user):
         return redirect(f"{reverse('accounts:totp-setup')}?next={_next(request)}")
@@ -94,13 +113,7 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error("code", _("コードが正しくないか、期限が切れています。"))
         else:
             otp_login(request, device)
-            # A new privilege: the session gets a new id.
-            rotate_session(request)
-            audit_record(
-                actor=request.user,
-                action="sign_in",
-                detail={"step": "otp", "device": device.__class__.__name__},
-            )
+            _verified(request)
             if device.__class__.__name__ == "StaticDevice":
                 left = device.token_set.count()
                 messages.warning(
@@ -108,15 +121,21 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
                     _("回復用コードを使いました。残りは %(left)s 個です。") % {"left": left},
                 )
             return redirect(_next(request))
-    return render(request, "accounts/second_factor.html", {"form": form, "next": _next(request)})
+    context = {
+        "form": form,
+        "next": _next(request),
+        "has_passkey": WebAuthnCredential.objects.filter(
+            user=request.user, confirmed=True
+        ).exists(),
+    }
+    return render(request, "accounts/second_factor.html", context)
 
 
 @login_required
 def totp_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Add an authenticator app: show its secret as a QR code, confirm with its first code."""
-    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    # Whoever has an authenticator must prove it before replacing it.
-    if has_device and not is_verified(request.user):
+    # Whoever has a second factor must prove it before adding or replacing one.
+    if user_has_device(request.user) and not is_verified(request.user):
         raise PermissionDenied(_("先に今の認証アプリで確認してください。"))
     device = None
     pending = request.session.get(PENDING_TOTP)
@@ -130,7 +149,7 @@ def totp_setup(request: AuthenticatedRequest) -> HttpResponse:
         if totp_confirm(user=request.user, device=device, token=form.cleaned_data["code"]):
             del request.session[PENDING_TOTP]
             otp_login(request, device)
-            rotate_session(request)
+            _verified(request)
             codes = recovery_codes_renew(user=request.user)
             return render(
                 request,
@@ -180,6 +199,8 @@ def _security_page(
         "form": form,
         "new_key": new_key,
         "has_totp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "passkeys": WebAuthnCredential.objects.filter(user=request.user, confirmed=True).count(),
+        "verified": is_verified(request.user),
         "required": second_factor_required(request.user),
     }
     return render(request, "accounts/security.html", context)

@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "rest_framework",
     "django_filters",
@@ -248,6 +249,11 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_VERBOSE = False
 # Second factor (django-otp): the issuer name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = "つなぐ"
+# Passkeys (django-otp-webauthn) as a second factor only, never instead of the password.
+OTP_WEBAUTHN_RP_NAME = "つなぐ"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.passkeys.rp_id"
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Sessions: signed out after this long without a request, and this long after signing in.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_HOURS", 8) * 60 * 60
@@ -289,6 +295,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # Absolute address used for links in emails, which are built outside any request.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Origins a passkey may be used from, besides the origin a request reached (accounts.passkeys).
+# Browsers offer passkeys only over HTTPS, or plain HTTP at localhost.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS",
+    SITE_URL if SITE_URL.startswith("https://") else "http://localhost:8000",
+)
 
 # No form or API call needs more than a few tens of kilobytes (free text is capped at 4,000
 # characters): anything larger is refused with a 400 by core.requests before it is parsed.

@@ -5,8 +5,10 @@ from base64 import b32decode
 
 import pytest
 from django_otp.oath import TOTP
+from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import expect
 
+from audit.models import AuditEntry
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -47,7 +49,7 @@ def enrol(page) -> tuple[str, list[str]]:
     expect(page.get_by_role("img", name="認証アプリに登録する QR コード")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text()
     page.get_by_label("確認コード").fill(code(secret))
-    page.get_by_role("button", name="登録する").click()
+    page.get_by_role("button", name="認証アプリを登録する").click()
     expect(page.get_by_role("heading", name="回復用コード")).to_be_visible()
     codes = page.locator("#recovery-codes code").all_inner_texts()
     page.get_by_role("link", name="書き留めました").click()
@@ -146,3 +148,43 @@ def test_sign_out_everywhere_ends_the_other_browser_too(page, login, browser, co
     other.goto(page.base_url + "/cases/")
     expect(other).to_have_url(f"{page.base_url}/login/?next=/cases/")
     other_context.close()
+
+
+def add_virtual_authenticator(page) -> None:
+    """Give this page's browser a platform authenticator that always says yes (Chromium CDP)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+
+
+def test_passkey_enrolment_then_sign_in_with_the_passkey(page, guarded):
+    add_virtual_authenticator(page)
+    submit_password(page, "owner")
+    expect(page.get_by_role("heading", name="認証アプリの登録")).to_be_visible()
+
+    page.get_by_role("button", name="パスキーを登録する").click()
+    # Registering the passkey confirms this sign-in.
+    page.wait_for_url(page.base_url + "/")
+    assert WebAuthnCredential.objects.filter(user=guarded, confirmed=True).count() == 1
+    sign_out(page)
+
+    submit_password(page, "owner")
+    expect(page.get_by_role("heading", name="二要素認証")).to_be_visible()
+    page.get_by_role("button", name="パスキーで確認する").click()
+    page.wait_for_url(page.base_url + "/")
+    expect(page.get_by_role("link", name="相談記録", exact=True)).to_be_visible()
+    assert AuditEntry.objects.filter(
+        actor=guarded, action="sign_in", detail__device="django_otp_webauthn.webauthncredential"
+    ).exists()
