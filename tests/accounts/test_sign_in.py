@@ -324,3 +324,10 @@ def test_tokens_listed_on_the_account_page_with_their_state(counsellor, web):
     token_create(user=counsellor, name="集計用", scope=ApiToken.Scope.READ)
     page = web(counsellor).get("/account/").content.decode()
     assert "集計用" in page and "読み取りのみ" in page
+
+
+def test_the_account_page_reads_in_english_too(counsellor, web):
+    client = web(counsellor)
+    client.cookies["django_language"] = "en"
+    page = client.get("/account/").content.decode()
+    assert "Sign out everywhere" in page and "API tokens" in page
