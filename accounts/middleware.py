@@ -12,14 +12,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.services import is_verified, second_factor_required
-from accounts.signals import SESSION_SEEN, SESSION_STARTED
+from accounts.sessions import rotate_session
+from accounts.signals import SESSION_PRIVILEGE, SESSION_SEEN, SESSION_STARTED
 
 # The last request time is written at most this often, not on every request.
 SEEN_RESOLUTION_SECONDS = 60
 
 
 class SessionLimitsMiddleware:
-    """Sign out a session idle for SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_LIFETIME."""
+    """End a session idle too long or too old; give it a new id when the user's rights change.
+
+    Idle: SESSION_IDLE_TIMEOUT; old: SESSION_ABSOLUTE_LIFETIME, both in seconds.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -37,6 +41,11 @@ class SessionLimitsMiddleware:
                 )
             if now - seen >= SEEN_RESOLUTION_SECONDS:
                 request.session[SESSION_SEEN] = now
+            version = request.user.privilege_version
+            if request.session.get(SESSION_PRIVILEGE) != version:
+                # A desk, role or admin right changed since the last request: a new id.
+                rotate_session(request)
+                request.session[SESSION_PRIVILEGE] = version
         return self.get_response(request)
 
     def _end(self, request: HttpRequest, message: str) -> HttpResponse:

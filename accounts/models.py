@@ -34,6 +34,9 @@ class User(AbstractUser):
     second_factor_exempt = models.BooleanField(
         _("二要素認証を求めない（デモ用）"), default=False, editable=False
     )
+    # Raised whenever the user's rights change (a desk or role, admin rights), so that each
+    # open session gets a new id on its next request (accounts.middleware).
+    privilege_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("職員")
@@ -42,9 +45,21 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_rights = (user.__dict__.get("is_staff"), user.__dict__.get("is_superuser"))
+        return user
+
     def save(self, *args, **kwargs):
         # set_password() leaves the new password in _password until the user is saved.
         password_changed = self.pk is not None and self._password is not None
+        loaded = getattr(self, "_loaded_rights", None)
+        if loaded is not None and loaded != (self.is_staff, self.is_superuser):
+            self.privilege_version += 1
+            self._loaded_rights = (self.is_staff, self.is_superuser)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "privilege_version"}
         super().save(*args, **kwargs)
         if password_changed or (self.pk is not None and not self.is_active):
             from accounts.services import access_end

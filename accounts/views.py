@@ -31,6 +31,7 @@ from accounts.services import (
     token_revoke,
     totp_confirm,
 )
+from accounts.sessions import rotate_session
 from audit.services import audit_record
 
 PENDING_TOTP = "accounts_pending_totp"
@@ -41,14 +42,6 @@ class AuthenticatedRequest(HttpRequest):
     """A request behind login_required: its user is a signed-in member of staff."""
 
     user: User
-
-
-def rotate_session(request: HttpRequest) -> None:
-    """Give the session a new id (a change of privilege), keeping the session list in step."""
-    old = request.session.session_key
-    request.session.cycle_key()
-    if old:
-        UserSession.objects.filter(session_key=old).update(session_key=request.session.session_key)
 
 
 class PasswordChange(auth_views.PasswordChangeView):

@@ -13,12 +13,12 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import ApiToken, Desk, User, UserSession
+from accounts.models import ApiToken, Desk, Membership, User, UserSession
 from accounts.services import token_create
 from accounts.signals import SESSION_SEEN, SESSION_STARTED
 from audit.models import AuditEntry
 from tests.conftest import PASSWORD
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +331,33 @@ def test_the_account_page_reads_in_english_too(counsellor, web):
     client.cookies["django_language"] = "en"
     page = client.get("/account/").content.decode()
     assert "Sign out everywhere" in page and "API tokens" in page
+
+
+def test_a_change_of_rights_gives_each_open_session_a_new_id(counsellor, other_desk):
+    client = Client()
+    sign_in(client, "owner")
+    assert client.get("/").status_code == 200
+    before = client.session.session_key
+
+    MembershipFactory(user=counsellor, desk=other_desk, role=Membership.Role.SUPERVISOR)
+    assert client.get("/").status_code == 200
+
+    after = client.session.session_key
+    assert after != before
+    assert UserSession.objects.filter(user=counsellor, session_key=after).exists()
+    assert client.get("/").status_code == 200 and client.session.session_key == after
+
+
+def test_becoming_an_administrator_gives_the_session_a_new_id(counsellor):
+    client = Client()
+    sign_in(client, "owner")
+    client.get("/")
+    before = client.session.session_key
+
+    user = User.objects.get(pk=counsellor.pk)
+    user.is_staff = True
+    user.second_factor_exempt = True
+    user.save()
+    client.get("/")
+
+    assert client.session.session_key != before
