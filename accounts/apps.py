@@ -10,4 +10,7 @@ class AccountsConfig(AppConfig):
         from accounts.access import supervisor_emails
         from audit.anomalies import register_alert_recipients
 
+        from accounts import schema, signals  # noqa: F401 (schema registers its extension)
+
         register_alert_recipients(supervisor_emails)
+        signals.connect()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.access import desk_ids_for
-from accounts.models import Desk, User
+from accounts.models import Desk, Membership, User
 from catalogue.models import Organization, Phone, Service
 
 
@@ -28,7 +28,7 @@ def local_service_save(
     service: Service | None = None,
 ) -> Service:
     """Create or update one of a desk's own windows, as a member of that desk."""
-    if desk.id not in desk_ids_for(user):
+    if desk.id not in desk_ids_for(user, roles=(Membership.Role.COUNSELLOR,)):
         raise PermissionDenied
     if service is None:
         organization, _ = Organization.objects.get_or_create(

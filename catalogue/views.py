@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import desks_for
+from accounts.models import Membership
 from catalogue.forms import LocalServiceForm
 from catalogue.models import Service
 from catalogue.selectors import service_search, services_for
@@ -49,7 +50,10 @@ def service_detail(request, slug):
 
 @login_required
 def local_service_edit(request, slug=None):
-    desks = desks_for(request.user)
+    # Supervisors read their desks' windows like everything else, but only counsellors edit.
+    desks = desks_for(request.user, roles=(Membership.Role.COUNSELLOR,))
+    if not desks.exists():
+        raise PermissionDenied(_("デスクの窓口を編集できるのは相談員だけです。"))
     service = None
     if slug is not None:
         service = get_object_or_404(Service, slug=slug, scope=Service.Scope.DESK, desk__in=desks)

@@ -12,6 +12,12 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("accounts.urls")),
+    # Passkey ceremonies (django-otp-webauthn), reachable before the second factor is given.
+    path(
+        "account/second-factor/passkey/",
+        include("django_otp_webauthn.urls", namespace="otp_webauthn"),
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalogue/", include("catalogue.urls")),
     path("triage/", include("triage.urls")),

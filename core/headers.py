@@ -23,13 +23,17 @@ DENIED_FEATURES = (
     "microphone",
     "midi",
     "payment",
-    "publickey-credentials-get",
     "screen-wake-lock",
     "serial",
     "usb",
     "xr-spatial-tracking",
 )
-PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+# Passkeys (the second factor) are asked for by this origin's own pages, never by a frame.
+SELF_FEATURES = ("publickey-credentials-create", "publickey-credentials-get")
+PERMISSIONS_POLICY = ", ".join(
+    [f"{feature}=()" for feature in DENIED_FEATURES]
+    + [f"{feature}=(self)" for feature in SELF_FEATURES]
+)
 
 
 class ResponseHeadersMiddleware:

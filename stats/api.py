@@ -157,6 +157,8 @@ class ReferralStatsFileView(StatsView):
     """The same table as a file; a subclass names the format."""
 
     fmt: str
+    # Counted under the lower export rate (accounts.throttling.ExportThrottle).
+    throttle_scope = "export"
 
     def get(self, request):
         query = self.query(request)

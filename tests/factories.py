@@ -13,6 +13,8 @@ class DeskFactory(factory.django.DjangoModelFactory):
     kind = Desk.Kind.MUNICIPAL
     prefecture = "岐阜県"
     municipality = "岐阜市"
+    # Tests sign in without a second factor unless they turn it on for their desk.
+    require_second_factor = False
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -199,3 +199,10 @@ def test_the_browser_asking_for_favicon_ico_gets_the_icon(client):
 
     assert response.status_code == 302
     assert "img/favicon" in response["Location"]
+
+
+def test_pages_let_only_their_own_origin_ask_for_a_passkey(web, counsellor):
+    policy = web(counsellor).get("/").headers["Permissions-Policy"]
+
+    assert "publickey-credentials-get=(self)" in policy
+    assert "publickey-credentials-create=(self)" in policy

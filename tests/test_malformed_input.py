@@ -24,7 +24,7 @@ from tests.cases.test_isolation import rows as isolation_rows  # noqa: F401 (a f
 pytestmark = pytest.mark.django_db
 
 # Route parameters that name no row of a case, with a value that reaches the view.
-VALUES = {"slug": "ihaho", "table": "service", "fmt": "csv"}
+VALUES = {"slug": "ihaho", "table": "service", "fmt": "csv", "token_id": "1"}
 # The query parameters the pages and the API read, dates and numbers among them.
 PARAMETERS = (
     "page", "notes", "desk", "from", "to", "fiscal_year", "due_before", "status", "category",

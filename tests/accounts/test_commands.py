@@ -1,9 +1,10 @@
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Desk, Membership, User
+from accounts.models import ApiToken, Desk, Membership, User
 from catalogue.models import Service
 
 
@@ -73,10 +74,18 @@ def test_staff_add_refuses_a_weak_password(desk, stdin):
     assert not User.objects.filter(username="tanaka").exists()
 
 
-def test_staff_token_prints_the_same_token_each_time(counsellor):
+def test_staff_token_prints_a_new_write_token_valid_for_90_days(counsellor):
     first = run("staff", "token", "owner").strip()
-    assert len(first) == 40
-    assert run("staff", "token", "owner").strip() == first
+    second = run("staff", "token", "owner").strip()
+
+    assert len(first) == 40 and first != second
+    token = ApiToken.objects.get(digest=ApiToken.digest_of(first))
+    assert token.user == counsellor and token.scope == ApiToken.Scope.WRITE
+    lifetime = token.expires_at - token.created_at
+    assert datetime.timedelta(days=89, hours=23) < lifetime <= datetime.timedelta(days=90)
+    # Only a digest is stored: the key itself is nowhere in the table.
+    assert not ApiToken.objects.filter(digest=first).exists()
+    assert first not in str(list(ApiToken.objects.values()))
 
 
 def test_staff_token_refuses_an_unknown_user(db):

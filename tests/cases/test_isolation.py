@@ -42,8 +42,9 @@ OBJECT_KEYS = {
     "deletion_request_id": DeletionRequest,
     "follow_up_id": FollowUp,
 }
-# Route parameters that name nothing of a case: catalogue slugs, statistics tables, formats.
-NON_CASE_KEYS = {"slug", "table", "fmt", "format"}
+# Route parameters that name nothing of a case: catalogue slugs, statistics tables, formats,
+# the user's own API tokens (tests/accounts/test_tokens.py: another's token is untouched).
+NON_CASE_KEYS = {"slug", "table", "fmt", "format", "token_id"}
 # The rows a case owns; the fixture below makes one of each.
 CASE_ROWS = (Note, Referral, DeletionRequest, FollowUp)
 METHODS = ("get", "post", "patch")

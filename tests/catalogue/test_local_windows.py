@@ -55,3 +55,21 @@ def test_desk_staff_edit_their_own_local_window_only(web, counsellor, deskmate, 
 
 def test_national_windows_cannot_be_edited_from_the_desk_page(web, counsellor):
     assert web(counsellor).get("/catalogue/local/safeline/edit/").status_code == 404
+
+
+def test_supervisors_cannot_add_or_edit_their_desks_local_windows(
+    web, counsellor, supervisor, desk
+):
+    web(counsellor).post("/catalogue/local/new/", {**VALID, "desk": desk.id})
+    service = Service.objects.get(name="岐阜市 こども相談室")
+    edit = f"/catalogue/local/{service.slug}/edit/"
+
+    assert web(supervisor).get("/catalogue/local/new/").status_code == 403
+    assert (
+        web(supervisor).post("/catalogue/local/new/", {**VALID, "desk": desk.id}).status_code == 403
+    )
+    assert web(supervisor).post(edit, {**VALID, "hours": "24時間"}).status_code == 403
+    service.refresh_from_db()
+    assert service.hours == "平日 9:00〜17:00"
+    page = web(supervisor).get(f"/catalogue/{service.slug}/").content.decode()
+    assert edit not in page
