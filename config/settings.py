@@ -196,6 +196,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, next to the view: a request whose database connection dropped before it wrote
+    # runs once more on a new connection (core/retry.py).
+    "core.retry.RetryDroppedConnectionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

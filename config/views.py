@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import desks_for
+from core.api import server_error_detail
 from core.headers import csp_violations
 from reminders.selectors import unsent_for
 from reminders.services import unsent_digests
@@ -120,7 +121,12 @@ def csp_report(request):
 
 
 def server_error(request):
-    """Answer an unhandled error with the self-contained error page, its style under the nonce."""
+    """Answer an unhandled error with the self-contained error page, its style under the nonce.
+
+    Under ``/api/`` the answer is the API's JSON ``{"detail": "…"}`` instead.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse(server_error_detail(), status=500)
     try:
         nonce = str(request.csp_nonce)
     except (AttributeError, CSPNonceError):
