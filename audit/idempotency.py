@@ -4,9 +4,10 @@ A client that lost the answer to a write (a dropped connection, a timeout, a 500
 same request again with the same key. ``@idempotent`` on a DRF view method runs the write and
 stores its answer in one transaction, so the two are committed together or not at all; the
 same key from the same user on the same method and path within 24 hours is then answered with
-the stored answer (and ``Idempotent-Replayed: true``) and writes nothing. Only successful
-answers are stored: a refused request changed nothing and may be corrected and sent again
-under the same key.
+the stored answer (and ``Idempotent-Replayed: true``) and writes nothing. The key names one
+request: sent again with another body it is refused with a 409 naming the header, rather than
+answered with the answer to something else. Only successful answers are stored: a refused
+request changed nothing and may be corrected and sent again under the same key.
 
 Two copies of a request arriving at once are decided by the unique constraint: the second
 one's insert waits for the first transaction and fails once it commits, its own write is
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -47,11 +50,20 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     pattern=KEY_PATTERN,
     description=(
         "A key of the client's choosing (1–255 visible ASCII characters, e.g. a UUID) that "
-        "makes the request safe to send again: within 24 hours the same key from the same "
-        "user on the same path answers the first successful answer again, with "
-        "Idempotent-Replayed: true, and stores nothing more."
+        "makes the request safe to send again: within 24 hours the same request (same user, "
+        "path and body) under the same key is answered with the first successful answer "
+        "again, with Idempotent-Replayed: true, and stores nothing more. The key sent with "
+        "another body is a 409."
     ),
 )
+
+
+class KeyReused(APIException):
+    status_code = status.HTTP_409_CONFLICT
+
+
+def _fingerprint(request: Request) -> str:
+    return hashlib.sha256(request._request.body).hexdigest()
 
 
 def _key(request: Request) -> str | None:
@@ -81,7 +93,18 @@ def _earlier(request: Request, key: str) -> IdempotentRequest | None:
     )
 
 
-def _replay(stored: IdempotentRequest) -> Response:
+def _replay(stored: IdempotentRequest, fingerprint: str) -> Response:
+    if stored.fingerprint != fingerprint:
+        raise KeyReused(
+            {
+                HEADER: [
+                    _(
+                        "この Idempotency-Key は別の内容の要求に使われています。"
+                        "新しい要求には新しいキーを付けてください。"
+                    )
+                ]
+            }
+        )
     return Response(stored.body, status=stored.status_code, headers={REPLAYED_HEADER: "true"})
 
 
@@ -96,11 +119,12 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
         if key is None:
             with transaction.atomic():
                 return view(self, request, *args, **kwargs)
+        fingerprint = _fingerprint(request)
         try:
             with transaction.atomic():
                 earlier = _earlier(request, key)
                 if earlier is not None:
-                    return _replay(earlier)
+                    return _replay(earlier, fingerprint)
                 response = view(self, request, *args, **kwargs)
                 if 200 <= response.status_code < 300:
                     # A key older than 24 hours is free again.
@@ -109,6 +133,7 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
                     ).delete()
                     IdempotentRequest.objects.create(
                         **_scope(request, key),
+                        fingerprint=fingerprint,
                         status_code=response.status_code,
                         body=response.data,
                     )
@@ -118,6 +143,6 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
             earlier = _earlier(request, key)
             if earlier is None:
                 raise
-            return _replay(earlier)
+            return _replay(earlier, fingerprint)
 
     return extend_schema(parameters=[IDEMPOTENCY_KEY], methods=["POST"])(wrapper)

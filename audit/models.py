@@ -60,7 +60,7 @@ class AuditEntry(models.Model):
 class IdempotentRequest(models.Model):
     """The first answer to a write sent with an ``Idempotency-Key``, kept for 24 hours.
 
-    A retry of the same request (same user, key, method and path) within that time is
+    A retry of the same request (same user, key, method, path and body) within that time is
     answered from here, and writes nothing. See ``audit.idempotency``.
     """
 
@@ -73,6 +73,7 @@ class IdempotentRequest(models.Model):
     key = models.CharField(_("Idempotency-Key"), max_length=255)
     method = models.CharField(_("メソッド"), max_length=10)
     path = models.CharField(_("パス"), max_length=500)
+    fingerprint = models.CharField(_("要求本文のSHA-256"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("応答の状態コード"))
     body = models.JSONField(_("応答の本文"), encoder=DjangoJSONEncoder, null=True)
     created_at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)

@@ -136,9 +136,25 @@ def test_the_schema_documents_the_header_on_the_four_writes(api, counsellor):
         for method, operation in item.items()
         if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", []))
     }
+    conflicts = {
+        (path, method)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if "409" in operation.get("responses", {})
+    }
+    assert conflicts == documented
     assert documented == {
         ("/api/v1/cases/", "post"),
         ("/api/v1/cases/{reference}/notes/", "post"),
         ("/api/v1/cases/{reference}/referrals/", "post"),
         ("/api/v1/follow-ups/{id}/record/", "post"),
     }
+
+
+def test_a_key_sent_again_with_another_body_is_a_409_naming_the_header(api, counsellor):
+    client = api(counsellor)
+    post(client, "/api/v1/cases/", INTAKE, key="one-request")
+    other = post(client, "/api/v1/cases/", {**INTAKE, "situation": "witness"}, key="one-request")
+    assert other.status_code == 409
+    assert "Idempotency-Key" in other.json()
+    assert Case.objects.count() == 1
