@@ -43,6 +43,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -198,20 +199,33 @@ def sweep(
         result.created = create_due_digests(now=now)
     size = _setting("REMINDER_BATCH_SIZE", 100)
     seen: set[int] = set()
+    refused: list[Exception] = []
+
+    def hand_over(ids: list[int], token: str) -> None:
+        assert dispatch is not None
+        try:
+            dispatch(ids, token)
+        except Exception as error:
+            Digest.objects.filter(lease_token=token, status=Digest.Status.PENDING).update(
+                lease_token="", lease_until=None
+            )
+            logger.exception("could not queue %d digests; their leases are released", len(ids))
+            refused.append(error)
+
     while True:
+        # The batch is handed over once its lease is committed: at once, or when the caller's
+        # own transaction commits (and never, should it roll back).
         with transaction.atomic():
             ids, token = lease_batch(now=timezone.now(), size=size)
+            if ids and dispatch is not None:
+                transaction.on_commit(partial(hand_over, ids, token))
+        if refused:
+            error = refused[0]
+            raise DispatchFailed(f"{error.__class__.__name__}: {error}") from error
         if not ids or seen.issuperset(ids):
             break
         seen.update(ids)
         if dispatch is not None:
-            try:
-                dispatch(ids, token)
-            except Exception as error:
-                Digest.objects.filter(lease_token=token, status=Digest.Status.PENDING).update(
-                    lease_token="", lease_until=None
-                )
-                raise DispatchFailed(f"{error.__class__.__name__}: {error}") from error
             result.batches.append((ids, token))
             continue
         result.batches.append((ids, token))

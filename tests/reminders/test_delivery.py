@@ -104,6 +104,8 @@ def test_an_unreachable_relay_backs_off_doubling_up_to_the_ceiling(three_due, se
     assert reminders.sweep(now=MONDAY).leased == 0
 
 
+# Handed over after the lease commits: these need real commits, not a test transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_refused_dispatch_releases_the_leases_and_raises(three_due):
     def broker_down(ids, token):
         raise ConnectionRefusedError(111, "Connection refused")
@@ -117,6 +119,8 @@ def test_a_refused_dispatch_releases_the_leases_and_raises(three_due):
     assert len(queued) == 3
 
 
+# Handed over after the lease commits: these need real commits, not a test transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sendreminders_queue_exits_non_zero_when_the_broker_is_down(three_due, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     from config.celery import app
