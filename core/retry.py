@@ -4,11 +4,13 @@ PostgreSQL may end a connection under a request: a restart, a failover, an admin
 ``pg_terminate_backend``, a proxy's idle timeout. ``CONN_HEALTH_CHECKS`` replaces a dead
 connection before a request starts; this middleware covers one that dies during the request.
 It watches the statements the request sends. If the request fails with a connection error
-(``OperationalError`` or ``InterfaceError``) before any statement other than a read was sent,
-nothing can have been stored: the connection is closed and the request runs again, once, on a
-new one. A request that had sent a write is not repeated (the write may have been committed)
-and answers 500 — JSON under ``/api/`` — and a client that sent an ``Idempotency-Key`` learns
-the outcome by sending it again (``audit.idempotency``).
+(``OperationalError`` or ``InterfaceError``) when nothing it wrote can have been committed —
+it had only read, or its writes were in the transaction that the failing statement belonged
+to, which the server rolled back — the connection is closed and the request runs again, once,
+on a new one. A request whose write may stand (sent outside a transaction, in a transaction
+that ended, or lost in the commit itself) is not repeated and answers 500 — JSON under
+``/api/`` — and a client that sent an ``Idempotency-Key`` learns the outcome by sending it
+again (``audit.idempotency``).
 """
 
 import logging
@@ -20,22 +22,52 @@ from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
 
-READS = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET ", "SHOW ")
+READS = (
+    "SELECT",
+    "BEGIN",
+    "SAVEPOINT",
+    "RELEASE SAVEPOINT",
+    "ROLLBACK TO SAVEPOINT",
+    "SET ",
+    "SHOW ",
+)
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class _Watch:
-    """Remember whether a statement that may write was sent on any connection."""
+    """Follow the statements a request sends: may anything it wrote have been committed?
+
+    A write sent outside a transaction is committed at once. A write inside a transaction is
+    pending until the transaction ends: if a statement of that same transaction then fails
+    with a connection error, the server rolled all of it back; if the transaction ended (by a
+    commit, or a rollback we cannot tell from it) or the error came from the commit itself,
+    the write may stand.
+    """
 
     def __init__(self) -> None:
         self.wrote = False
+        self.pending = False
+        self.dropped_in_transaction = False
 
     def __call__(
         self, execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: Any
     ) -> Any:
-        if not self.wrote and not str(sql).lstrip().upper().startswith(READS):
-            self.wrote = True  # before it runs: once sent, it may have been committed
-        return execute(sql, params, many, context)
+        connection = context["connection"]
+        write = not str(sql).lstrip().upper().startswith(READS)
+        if connection.in_atomic_block:
+            self.pending = self.pending or write
+        else:
+            self.wrote = self.wrote or self.pending or write
+            self.pending = False
+        try:
+            return execute(sql, params, many, context)
+        except (OperationalError, InterfaceError):
+            self.dropped_in_transaction = connection.in_atomic_block
+            raise
+
+    @property
+    def may_have_written(self) -> bool:
+        return self.wrote or (self.pending and not self.dropped_in_transaction)
 
 
 class RetryDroppedConnectionMiddleware:
@@ -48,17 +80,21 @@ class RetryDroppedConnectionMiddleware:
         if request.method in BODY_METHODS:
             # Read the body now, so that a second run can read it again.
             request.body  # noqa: B018
+        # What the view and DRF attach to the request (DRF sets the token's user on it, which
+        # session authentication would take for a signed-in browser) goes with the first run.
+        state = dict(request.__dict__)
         watch = _Watch()
         response = self._run(request, watch)
-        if getattr(request, "_connection_dropped", False) and not watch.wrote:
+        if getattr(request, "_connection_dropped", False) and not watch.may_have_written:
             logger.warning(
                 "database connection dropped before %s %s wrote; running it again",
                 request.method,
                 request.path,
             )
-            request._connection_dropped = False  # type: ignore[attr-defined]
             for connection in connections.all(initialized_only=True):
                 connection.close()
+            request.__dict__.clear()
+            request.__dict__.update(state)
             response = self._run(request, _Watch())
         return response
 

@@ -1,6 +1,6 @@
 """Views for tests/test_retry_and_errors.py: a connection error before and after a write."""
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.urls import include, path
 from rest_framework.views import APIView
@@ -34,6 +34,15 @@ def write_then_fail(request):
     return JsonResponse({"never": True})
 
 
+def write_in_a_transaction_then_fail_once(request):
+    runs["in-transaction"] = runs.get("in-transaction", 0) + 1
+    with transaction.atomic():
+        Desk.objects.create(slug=f"pending-{runs['in-transaction']}", name="未確定")
+        if runs["in-transaction"] == 1:
+            _fail_like_a_dropped_connection()
+    return JsonResponse({"runs": runs["in-transaction"]})
+
+
 class Boom(APIView):
     authentication_classes: list = []
     permission_classes: list = []
@@ -49,6 +58,7 @@ def plain_boom(request):
 urlpatterns = [
     path("api/read-then-fail-once/", read_then_fail_once),
     path("api/write-then-fail/", write_then_fail),
+    path("api/write-in-a-transaction-then-fail-once/", write_in_a_transaction_then_fail_once),
     path("api/boom/", Boom.as_view()),
     path("api/plain-boom/", plain_boom),
     path("plain-boom/", plain_boom),

@@ -39,6 +39,16 @@ def test_a_request_that_had_written_is_not_run_again_and_answers_a_json_500(clie
     assert Desk.objects.filter(slug__startswith="written-").count() == 1
 
 
+def test_a_write_rolled_back_with_its_dropped_transaction_is_run_again_once(client):
+    response = client.post("/api/write-in-a-transaction-then-fail-once/", {"a": "b"})
+    assert response.status_code == 200
+    assert response.json() == {"runs": 2}
+    connection.close_if_unusable_or_obsolete()
+    assert list(
+        Desk.objects.filter(slug__startswith="pending-").values_list("slug", flat=True)
+    ) == ["pending-2"]
+
+
 def test_an_unhandled_error_in_an_api_view_is_a_json_500(client):
     response = client.get("/api/boom/")
     assert response.status_code == 500
