@@ -1,6 +1,7 @@
 """The audit trail: who read, changed or exported what, when and from where."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,3 +99,37 @@ class AccessAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.user_id} {self.kind}"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a write sent with an ``Idempotency-Key``, kept for 24 hours.
+
+    A retry of the same request (same user, key, method, path and body) within that time is
+    answered from here, and writes nothing. See ``audit.idempotency``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("送信した職員"),
+    )
+    key = models.CharField(_("Idempotency-Key"), max_length=255)
+    method = models.CharField(_("メソッド"), max_length=10)
+    path = models.CharField(_("パス"), max_length=500)
+    fingerprint = models.CharField(_("要求本文のSHA-256"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("応答の状態コード"))
+    body = models.JSONField(_("応答の本文"), encoder=DjangoJSONEncoder, null=True)
+    created_at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("再送を見分けるキー")
+        verbose_name_plural = _("再送を見分けるキー")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key", "method", "path"], name="one_answer_per_idempotency_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.key}"

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from accounts.access import DeskScopedViewSet, desk_ids_for
 from accounts.models import Desk, Membership
+from audit.idempotency import idempotent
 from audit.models import AuditEntry
 from audit.services import audit_record_many
 from cases import selectors, services
@@ -390,6 +391,7 @@ class CaseViewSet(
         case = Case.objects.prefetch_related("notes__author", "notes__assignee").get(pk=case.pk)
         return Response(CaseDetailSerializer(case).data)
 
+    @idempotent
     @extend_schema(
         request=CaseCreateSerializer,
         responses={201: CaseCreatedSerializer, 400: _refusal("summary")},
@@ -429,6 +431,7 @@ class CaseViewSet(
         )
         return Response(CaseSerializer(case).data)
 
+    @idempotent
     @extend_schema(
         methods=["post"],
         request=NoteCreateSerializer,

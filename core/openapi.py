@@ -43,6 +43,7 @@ DESCRIPTIONS = {
     "403": _("この操作をする権限がありません（読み取り専用トークンでの書き込みも）。"),
     "404": _("見つかりません（所属していないデスクの記録も、範囲外のページも）。"),
     "429": _("リクエストが多すぎます。Retry-After の秒数の後に送り直してください。"),
+    "409": _("この Idempotency-Key は別の内容の要求に使われています。"),
 }
 
 
@@ -82,6 +83,11 @@ class AutoSchema(SpectacularAutoSchema):
             responses.setdefault(code, {"description": DESCRIPTIONS[code], "content": detail})
         if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
             responses.setdefault("404", {"description": DESCRIPTIONS["404"], "content": detail})
+        if any(p["in"] == "header" and p["name"] == "Idempotency-Key" for p in parameters):
+            responses.setdefault(
+                "409",
+                {"description": DESCRIPTIONS["409"], "content": _json(_ref(VALIDATION_ERROR))},
+            )
         if self.view.get_throttles():
             responses.setdefault(
                 "429",

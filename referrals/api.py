@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.access import DeskScopedViewSet
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
+from audit.idempotency import idempotent
 from cases.selectors import case_get_for
 from catalogue.selectors import services_for
 from core.api import as_api_error
@@ -199,6 +200,7 @@ class CaseReferralsView(GenericAPIView):
         page = self.paginate_queryset(referrals.order_by("created_at", "id"))
         return self.get_paginated_response(ReferralSerializer(page, many=True).data)
 
+    @idempotent
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
     def post(self, request, reference):
         case = case_get_for(request.user, reference, write=True)
@@ -362,6 +364,7 @@ class FollowUpViewSet(
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
+    @idempotent
     @extend_schema(request=FollowUpRecordSerializer, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):

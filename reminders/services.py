@@ -1,13 +1,35 @@
-"""Weekly reminder digests: due state in the database, claimed before sending, sent in batches.
+"""Weekly reminder digests: due state in the database, leased before sending, sent in batches.
 
-A sweep (Celery beat every few minutes, or ``manage.py sendreminders``) creates one
-``Digest`` row per user and week once that user's digest time has come; the unique
-(user, period) constraint makes two sweeps agree on one row. Unsent rows are then leased in
-batches with a conditional UPDATE and handed to a task (or sent in-process). A task first
-re-leases its rows under a fresh token, so a redelivered copy of a task finds nothing to do;
-rows whose lease ran out (a lost task, a killed worker, a restarted broker) are simply leased
-again by the next sweep. A row is marked sent right after the SMTP server accepted its mail;
-only a crash in between can send a digest twice, and its Message-ID stays the same.
+A sweep (Celery beat every ``REMINDER_SWEEP_SECONDS``, the worker when it starts, or
+``manage.py sendreminders``) creates one ``Digest`` row per user and week once that user's
+digest time has come; the unique (user, period) constraint makes two sweeps agree on one
+row. Unsent rows are then leased in batches with a conditional UPDATE and handed to a task
+(or sent in-process).
+
+**Why a short lease with a heartbeat, and not a takeover.** A lease is a row's
+``lease_until``: nobody else touches the row before then. The task that sends a batch first
+moves the rows under a token of its own (a redelivered copy of the task then finds nothing),
+and a thread renews that lease every third of its length while the batch sends
+(``Heartbeat``). Whatever kills the sender — SIGKILL of the worker, the OOM killer taking a
+pool process, a restarted broker losing the queued task — stops the heartbeat with it, so the
+rows are free again at most one lease (30 s) later and the next sweep (every 20 s) leases
+them: recovery takes at most a lease plus a sweep interval, under a minute, and the two are
+not multiples of each other. A takeover by the redelivered task or by the start-up sweep would
+have to know that the lease's holder is gone — a process on another machine, a queue that
+hides whether a task is still running — which the clock answers without any such knowledge.
+A lease also covers a batch's wait in the queue: a batch queued behind others for longer than
+a lease is leased again by the next sweep and the stale task finds its rows taken.
+
+**At most the message in flight twice.** Each digest is marked sent by its own UPDATE right
+after the SMTP server accepted its mail; a crash between that acceptance and the mark is the
+only way a digest goes out twice, and its Message-ID stays the same.
+
+**Nothing given up while the week lasts.** When the relay cannot be reached, the unsent rows
+are released with a backoff (``REMINDER_RETRY_BASE_SECONDS`` doubling up to
+``REMINDER_RETRY_MAX_SECONDS``) and the sweep leases them again once it has passed, until the
+digest's week is over. Only a permanent refusal (5xx) or the end of the week marks a digest
+failed. A digest unsent an hour after its time is listed by ``unsent_digests`` (the admin, the
+supervisors' follow-ups page and ``/healthz`` show it).
 """
 
 from __future__ import annotations
@@ -16,7 +38,7 @@ import contextlib
 import datetime
 import logging
 import smtplib
-import time
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -27,8 +49,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db import DatabaseError, connections, transaction
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
@@ -37,7 +59,7 @@ from accounts.access import DeskAccess, desk_access_by_user
 from accounts.models import Membership, User
 from core.digest import DigestRecipient, digest_sections
 from core.emails import build_email
-from core.workdays import TOKYO
+from core.workdays import TOKYO, WEEK
 from referrals.models import FollowUp
 from reminders.models import Digest
 from reminders.schedule import due_period
@@ -46,7 +68,7 @@ logger = logging.getLogger(__name__)
 
 
 class DeliveryDeferred(Exception):
-    """The SMTP server could not be reached; the unsent digests wait under a new lease."""
+    """The SMTP server could not be reached; the unsent digests wait out their backoff."""
 
     def __init__(self, token: str, error: str):
         super().__init__(error)
@@ -73,8 +95,16 @@ class BatchResult:
     failed: int = 0
 
 
+class DispatchFailed(Exception):
+    """A leased batch could not be handed to the worker; its leases have been released."""
+
+
 def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
+
+
+def lease_length() -> datetime.timedelta:
+    return datetime.timedelta(seconds=_setting("REMINDER_LEASE_SECONDS", 30))
 
 
 def message_id_for(*, user_id: int, period: datetime.date) -> str:
@@ -111,9 +141,14 @@ def create_due_digests(*, now: datetime.datetime) -> int:
         wanted[(user_id, period)] = at
     if not wanted:
         return 0
-    periods = {period for _user, period in wanted}
-    existing = set(
-        Digest.objects.filter(period__in=periods).values_list("user_id", "period").iterator()
+    # A week already sent (or any later one) is never sent again: moving one's digest to a
+    # later weekday points ``due_period`` at last week, which that user has had.
+    latest = dict(
+        Digest.objects.filter(period__gte=min(period for _user, period in wanted))
+        .values("user_id")
+        .annotate(latest=Max("period"))
+        .values_list("user_id", "latest")
+        .iterator()
     )
     rows = [
         Digest(
@@ -123,7 +158,7 @@ def create_due_digests(*, now: datetime.datetime) -> int:
             message_id=message_id_for(user_id=user_id, period=period),
         )
         for (user_id, period), at in wanted.items()
-        if (user_id, period) not in existing
+        if user_id not in latest or latest[user_id] < period
     ]
     Digest.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows)
@@ -137,7 +172,7 @@ def lease_batch(*, now: datetime.datetime, size: int) -> tuple[list[int], str]:
     )
     leased = free.filter(id__in=free.order_by("id").values("id")[:size]).update(
         lease_token=token,
-        lease_until=now + datetime.timedelta(seconds=_setting("REMINDER_LEASE_SECONDS", 600)),
+        lease_until=now + lease_length(),
     )
     if not leased:
         return [], token
@@ -155,7 +190,8 @@ def sweep(
     ``now`` is the time the digests are judged by (time travel for tests and ``--at``);
     leases always run on the real clock. Each leased batch goes to ``dispatch`` (the
     worker's queue, see ``reminders.tasks``) once its lease is committed; without one the
-    batches are sent in this process.
+    batches are sent in this process. When ``dispatch`` raises, the batch's leases are
+    released at once and ``DispatchFailed`` is raised.
     """
     now = now or timezone.now()
     result = SweepResult()
@@ -163,25 +199,44 @@ def sweep(
         result.created = create_due_digests(now=now)
     size = _setting("REMINDER_BATCH_SIZE", 100)
     seen: set[int] = set()
+    refused: list[Exception] = []
+
+    def hand_over(ids: list[int], token: str) -> None:
+        assert dispatch is not None
+        try:
+            dispatch(ids, token)
+        except Exception as error:
+            Digest.objects.filter(lease_token=token, status=Digest.Status.PENDING).update(
+                lease_token="", lease_until=None
+            )
+            logger.exception("could not queue %d digests; their leases are released", len(ids))
+            refused.append(error)
+
     while True:
+        # The batch is handed over once its lease is committed: at once, or when the caller's
+        # own transaction commits (and never, should it roll back).
         with transaction.atomic():
             ids, token = lease_batch(now=timezone.now(), size=size)
             if ids and dispatch is not None:
-                transaction.on_commit(partial(dispatch, ids, token))
+                transaction.on_commit(partial(hand_over, ids, token))
+        if refused:
+            error = refused[0]
+            raise DispatchFailed(f"{error.__class__.__name__}: {error}") from error
         if not ids or seen.issuperset(ids):
             break
         seen.update(ids)
+        if dispatch is not None:
+            result.batches.append((ids, token))
+            continue
         result.batches.append((ids, token))
-        if dispatch is None:
-            try:
-                sent = send_batch(digest_ids=ids, token=token)
-            except DeliveryDeferred as deferred:
-                Digest.objects.filter(lease_token=deferred.token).update(lease_until=None)
-                logger.warning("digests deferred, the next sweep retries them: %s", deferred)
-                break
-            result.sent += sent.sent
-            result.skipped += sent.skipped
-            result.failed += sent.failed
+        try:
+            sent = send_batch(digest_ids=ids, token=token, now=now)
+        except DeliveryDeferred as deferred:
+            logger.warning("digests deferred, a later sweep retries them: %s", deferred)
+            break
+        result.sent += sent.sent
+        result.skipped += sent.skipped
+        result.failed += sent.failed
     return result
 
 
@@ -367,16 +422,66 @@ def _is_permanent(error: smtplib.SMTPException) -> bool:
     return isinstance(code, int) and code >= 500
 
 
-def send_batch(*, digest_ids: list[int], token: str) -> BatchResult:
+class Heartbeat:
+    """Renew a batch's lease every third of its length, from a thread, while the batch sends.
+
+    The thread dies with its process: a SIGKILL of the worker or of its pool process stops
+    the renewals, and the lease runs out within one lease length.
+    """
+
+    def __init__(self, token: str, lease: datetime.timedelta):
+        self.token = token
+        self.lease = lease
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="digest-lease", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(self.lease.total_seconds() / 3):
+                try:
+                    Digest.objects.filter(
+                        lease_token=self.token, status=Digest.Status.PENDING
+                    ).update(lease_until=timezone.now() + self.lease)
+                except DatabaseError:
+                    logger.warning("could not renew the lease of a digest batch", exc_info=True)
+        finally:
+            connections.close_all()
+
+
+def week_end(period: datetime.date) -> datetime.datetime:
+    """Return the moment a digest's week is over: the next Monday, 00:00 in Tokyo."""
+    return datetime.datetime.combine(period + WEEK, datetime.time(0), tzinfo=TOKYO)
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Return how long a digest waits after its ``attempts``-th failed try: doubling, capped."""
+    base = _setting("REMINDER_RETRY_BASE_SECONDS", 10)
+    ceiling = _setting("REMINDER_RETRY_MAX_SECONDS", 40)
+    return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), ceiling))
+
+
+def send_batch(
+    *, digest_ids: list[int], token: str, now: datetime.datetime | None = None
+) -> BatchResult:
     """Send the digests still leased under ``token`` over one SMTP connection.
 
-    Raises ``DeliveryDeferred`` with a new lease token when the SMTP server cannot be
-    reached or drops the connection; the caller retries with that token later.
+    Each digest is marked sent by its own UPDATE right after the server accepted its mail.
+    Raises ``DeliveryDeferred`` when the SMTP server cannot be reached or drops the
+    connection; the unsent digests then wait out their backoff and a later sweep tries again.
+    ``now`` judges whether a digest's week is over (the sweep's time travel); leases run on
+    the real clock.
     """
-    lease = datetime.timedelta(seconds=_setting("REMINDER_LEASE_SECONDS", 600))
-    mark_interval = float(getattr(settings, "REMINDER_MARK_INTERVAL_SECONDS", 1.0))
-    max_attempts = _setting("REMINDER_MAX_ATTEMPTS", 10)
+    lease = lease_length()
     mine = uuid.uuid4().hex
+    now = now or timezone.now()
     claimed = Digest.objects.filter(
         id__in=digest_ids, status=Digest.Status.PENDING, lease_token=token
     ).update(lease_token=mine, lease_until=timezone.now() + lease, attempts=F("attempts") + 1)
@@ -388,6 +493,17 @@ def send_batch(*, digest_ids: list[int], token: str) -> BatchResult:
         .select_related("user")
         .order_by("id")
     )
+    over = [d.id for d in digests if week_end(d.period) <= now]
+    if over:
+        Digest.objects.filter(id__in=over, lease_token=mine).update(
+            status=Digest.Status.FAILED,
+            lease_until=None,
+            last_error=_("週が終わったため送信を取りやめました。"),
+        )
+        result.failed += len(over)
+        digests = [d for d in digests if d.id not in over]
+    if not digests:
+        return result
     contents = digest_contents(digests)
     empty = {d.id for d in digests if not has_news(contents[d.id])}
     if empty:
@@ -398,36 +514,19 @@ def send_batch(*, digest_ids: list[int], token: str) -> BatchResult:
     to_send = [d for d in digests if d.id not in empty]
     if not to_send:
         return result
-    accepted: list[int] = []
-    counts: dict[int, tuple[int, int]] = {}
-    marked_at = leased_at = time.monotonic()
+    with Heartbeat(mine, lease):
+        _send_leased(to_send, contents, mine, result)
+    return result
 
-    def mark_sent() -> None:
-        nonlocal marked_at, leased_at
-        marked_at = time.monotonic()
-        if marked_at - leased_at > lease.total_seconds() / 2:
-            Digest.objects.filter(lease_token=mine, status=Digest.Status.PENDING).update(
-                lease_until=timezone.now() + lease
-            )
-            leased_at = marked_at
-        if not accepted:
-            return
-        Digest.objects.filter(id__in=accepted, status=Digest.Status.PENDING).update(
-            status=Digest.Status.SENT,
-            sent_at=timezone.now(),
-            lease_until=None,
-            last_error="",
-            item_count=Case(*(When(id=i, then=Value(counts[i][0])) for i in accepted)),
-            escalated_count=Case(*(When(id=i, then=Value(counts[i][1])) for i in accepted)),
-        )
-        result.sent += len(accepted)
-        accepted.clear()
 
+def _send_leased(
+    to_send: list[Digest], contents: dict[int, dict], token: str, result: BatchResult
+) -> None:
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
     except OSError as error:
-        raise _defer(mine, to_send, error, lease) from error
+        raise _defer(token, to_send, error) from error
     try:
         for position, digest in enumerate(to_send):
             context = contents[digest.id]
@@ -441,54 +540,57 @@ def send_batch(*, digest_ids: list[int], token: str) -> BatchResult:
             try:
                 message.send()
             except LOST_CONNECTION as error:
-                mark_sent()
-                raise _defer(mine, to_send[position:], error, lease) from error
+                raise _defer(token, to_send[position:], error) from error
             except smtplib.SMTPException as error:
-                # A refusal (5xx) is final; a temporary one (4xx) waits out its lease, so the
-                # next sweep — not this one — tries again.
-                failed = _is_permanent(error) or digest.attempts >= max_attempts
-                Digest.objects.filter(id=digest.id, lease_token=mine).update(
-                    status=Digest.Status.FAILED if failed else Digest.Status.PENDING,
-                    lease_until=None if failed else timezone.now() + lease,
-                    last_error=str(error)[:500],
-                )
-                result.failed += failed
+                # A refusal (5xx) is final; a temporary one (4xx) waits out its backoff.
+                if _is_permanent(error):
+                    Digest.objects.filter(id=digest.id, lease_token=token).update(
+                        status=Digest.Status.FAILED,
+                        lease_until=None,
+                        last_error=str(error)[:500],
+                    )
+                    result.failed += 1
+                else:
+                    _defer(token, [digest], error)
                 continue
             except OSError as error:
-                mark_sent()
-                raise _defer(mine, to_send[position:], error, lease) from error
-            accepted.append(digest.id)
-            counts[digest.id] = (context["total"], len(context["escalated"]))
-            # Marks are written at least once per interval, not per mail: a crash in between
-            # resends at most the mails accepted since the last mark.
-            if time.monotonic() - marked_at >= mark_interval:
-                mark_sent()
-        mark_sent()
+                raise _defer(token, to_send[position:], error) from error
+            # Marked at once: a crash after this line sends nothing again, and one before it
+            # sends again only this mail, the one in flight.
+            Digest.objects.filter(id=digest.id, status=Digest.Status.PENDING).update(
+                status=Digest.Status.SENT,
+                sent_at=timezone.now(),
+                lease_until=None,
+                last_error="",
+                item_count=context["total"],
+                escalated_count=len(context["escalated"]),
+            )
+            result.sent += 1
     finally:
-        # Whatever stopped the loop, record what the server accepted; a failing QUIT after
-        # that changes nothing.
-        with contextlib.suppress(Exception):
-            mark_sent()
         with contextlib.suppress(Exception):
             connection.close()
-    return result
 
 
-def _defer(token: str, digests: list[Digest], error: Exception, lease) -> DeliveryDeferred:
-    """Put the unsent digests under a fresh lease for the retry, recording why."""
-    new_token = uuid.uuid4().hex
-    ids = [d.id for d in digests]
-    max_attempts = _setting("REMINDER_MAX_ATTEMPTS", 10)
+def _defer(token: str, digests: list[Digest], error: Exception) -> DeliveryDeferred:
+    """Give the unsent digests up to the sweep after their backoff, recording why."""
     message = f"{error.__class__.__name__}: {error}"[:500]
-    pending = Digest.objects.filter(id__in=ids, lease_token=token, status=Digest.Status.PENDING)
-    pending.filter(attempts__gte=max_attempts).update(
-        status=Digest.Status.FAILED, lease_until=None, last_error=message
-    )
-    pending.update(lease_token=new_token, lease_until=timezone.now() + lease, last_error=message)
-    return DeliveryDeferred(new_token, message)
+    now = timezone.now()
+    for attempts in {d.attempts for d in digests}:
+        Digest.objects.filter(
+            id__in=[d.id for d in digests],
+            attempts=attempts,
+            lease_token=token,
+            status=Digest.Status.PENDING,
+        ).update(lease_token="", lease_until=now + backoff(attempts), last_error=message)
+    return DeliveryDeferred(token, message)
 
 
-def retry_countdown(retries: int) -> int:
-    """Seconds before the next attempt: exponential backoff, capped at the lease."""
-    base = _setting("REMINDER_RETRY_BASE_SECONDS", 30)
-    return min(base * 2**retries, _setting("REMINDER_LEASE_SECONDS", 600))
+def unsent_digests(*, now: datetime.datetime | None = None):
+    """Return the digests still unsent an hour or more after their time, the oldest first."""
+    now = now or timezone.now()
+    return Digest.objects.filter(
+        status=Digest.Status.PENDING, scheduled_for__lte=now - UNSENT_AFTER
+    ).order_by("scheduled_for", "id")
+
+
+UNSENT_AFTER = datetime.timedelta(hours=1)

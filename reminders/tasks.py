@@ -1,4 +1,8 @@
-"""Celery tasks for reminders: thin wrappers that take ids and call ``reminders.services``."""
+"""Celery tasks for reminders: thin wrappers that take ids and call ``reminders.services``.
+
+No task retries itself: a batch the relay could not take is released with a backoff and the
+next sweep after it leases the batch again (see ``reminders.services``).
+"""
 
 import logging
 
@@ -18,31 +22,22 @@ def sweep_reminders(at: str | None = None) -> int:
     return services.sweep(now=parse_datetime(at) if at else None, dispatch=queue_batch).leased
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    max_retries=None,
-)
-def send_digest_batch(self, digest_ids: list[int], token: str) -> None:
-    """Send the leased digests over one SMTP connection; retry with backoff if SMTP is down."""
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_digest_batch(digest_ids: list[int], token: str) -> None:
+    """Send the leased digests over one SMTP connection; a relay that is down waits a sweep."""
     try:
         services.send_batch(digest_ids=digest_ids, token=token)
     except services.DeliveryDeferred as deferred:
-        countdown = services.retry_countdown(self.request.retries)
-        logger.warning("SMTP unavailable (%s); retrying in %ss", deferred, countdown)
-        raise self.retry(args=[digest_ids, deferred.token], countdown=countdown) from None
+        logger.warning("SMTP unavailable (%s); a later sweep sends these digests", deferred)
 
 
 def queue_batch(digest_ids: list[int], token: str) -> None:
-    """Hand one leased batch to the worker; if the broker refuses, the lease runs out instead."""
-    try:
-        send_digest_batch.delay(digest_ids, token)
-    except Exception:
-        logger.exception(
-            "could not queue %d digests; the next sweep leases them again", len(digest_ids)
-        )
+    """Hand one leased batch to the worker; raise if the broker refuses it."""
+    send_digest_batch.apply_async(
+        (digest_ids, token),
+        retry=True,
+        retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+    )
 
 
 @worker_ready.connect

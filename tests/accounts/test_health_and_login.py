@@ -9,7 +9,9 @@ def test_healthz_reports_database_and_broker(client, db):
     assert body["database"]["ok"] and body["broker"]["ok"]
 
 
-def test_healthz_answers_503_when_the_broker_is_unreachable(client, db, settings):
+def test_healthz_stays_200_and_reports_the_broker_when_only_the_broker_is_down(
+    client, db, settings
+):
     from config.celery import app
 
     app.conf.broker_url = "redis://127.0.0.1:1/0"
@@ -17,8 +19,34 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, db, settings
         response = client.get("/healthz")
     finally:
         app.conf.broker_url = settings.CELERY_BROKER_URL
-    assert response.status_code == 503
-    assert response.json()["broker"]["ok"] is False
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and body["database"]["ok"]
+    assert body["broker"] == {"ok": False, "error": "OperationalError"}
+
+
+def test_healthz_reports_a_relay_that_does_not_answer_without_failing(client, db, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["relay"]["ok"] is False
+
+
+def test_healthz_names_the_oldest_digest_unsent_after_an_hour(client, db, counsellor):
+    import datetime
+
+    from django.utils import timezone
+
+    from reminders.models import Digest
+
+    late = timezone.now() - datetime.timedelta(hours=2)
+    Digest.objects.create(
+        user=counsellor, period=late.date(), scheduled_for=late, message_id="<late@example>"
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["digests"] == {"ok": False, "oldest_unsent": late.isoformat()}
 
 
 def test_pages_redirect_anonymous_visitors_to_the_login(client, db):

@@ -4,6 +4,7 @@ Runs against gunicorn with DEBUG=false and the manifest-stored static files (bin
 which the functional suite's live server never uses.
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -80,6 +81,8 @@ def test_it_runs_with_debug_off_and_every_service_answering(base_url):
     assert missing.status == 404
     assert "URLconf" not in missing.read().decode(), "a debug page: DEBUG is on"
     assert health.status == 200
+    report = json.loads(health.read())
+    assert report["broker"]["ok"] and report["relay"]["ok"]
 
 
 def test_the_one_beat_keeps_its_schedule_as_the_health_check_expects(stack):

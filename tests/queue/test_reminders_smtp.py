@@ -63,7 +63,10 @@ def test_the_admin_can_send_a_failed_digest_again(real_smtp, three_due, admin_cl
     assert len(real_smtp.sink.message_ids) == 3
 
 
-def test_smtp_down_keeps_digests_waiting_and_the_next_sweep_sends_them_once(real_smtp, three_due):
+def test_smtp_down_keeps_digests_waiting_and_the_next_sweep_sends_them_once(
+    real_smtp, three_due, settings
+):
+    settings.REMINDER_RETRY_BASE_SECONDS = 0  # the next sweep comes after the backoff
     real_smtp.stop()
     reminders.sweep(now=NOW)
     assert set(Digest.objects.values_list("status", flat=True)) == {Digest.Status.PENDING}

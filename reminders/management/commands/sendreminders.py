@@ -37,7 +37,14 @@ class Command(BaseCommand):
                 )
             if timezone.is_naive(now):
                 now = timezone.make_aware(now, reminders.TOKYO)
-        result = reminders.sweep(now=now, dispatch=queue_batch if queue else None)
+        try:
+            result = reminders.sweep(now=now, dispatch=queue_batch if queue else None)
+        except reminders.DispatchFailed as error:
+            raise CommandError(
+                "ワーカーにリマインダーを渡せませんでした（ブローカーに接続できません）。"
+                "確保した分は解放したので、次の定期処理か再実行で送信します。"
+                f" / could not queue the digests, their leases are released: {error}"
+            ) from error
         if queue:
             self.stdout.write(
                 f"リマインダー: 新規 {result.created} 件、ワーカーに渡した {result.leased} 件 "
