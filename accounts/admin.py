@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Desk, Membership, User
+from accounts.models import Desk, DeskClosure, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,9 +16,15 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "is_active", "is_staff"]
 
 
+class DeskClosureInline(admin.TabularInline):
+    model = DeskClosure
+    extra = 0
+
+
 @admin.register(Desk)
 class DeskAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind", "prefecture", "municipality"]
+    inlines = [DeskClosureInline]
+    list_display = ["name", "slug", "kind", "prefecture", "municipality", "date_style"]
     list_filter = ["kind", "prefecture"]
     search_fields = ["name", "slug", "municipality"]
     prepopulated_fields = {"slug": ["name"]}

@@ -3,6 +3,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateStyle
+
 
 class User(AbstractUser):
     """A member of staff: counsellor, supervisor or administrator."""
@@ -47,6 +49,13 @@ class Desk(models.Model):
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
     prefecture = models.CharField(_("都道府県"), max_length=20)
     municipality = models.CharField(_("市区町村"), max_length=60, blank=True)
+    date_style = models.CharField(
+        _("日付の書き方"),
+        max_length=10,
+        choices=DateStyle.choices,
+        default=DateStyle.SEIREKI,
+        help_text=_("画面、メール、書き出しの日付を西暦と和暦のどちらで書くか。"),
+    )
     members = models.ManyToManyField(
         User, through="Membership", related_name="desks", verbose_name=_("職員")
     )
@@ -58,6 +67,27 @@ class Desk(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DeskClosure(models.Model):
+    """A day the desk is closed besides weekends, national holidays and 12月29日〜1月3日."""
+
+    desk = models.ForeignKey(
+        Desk, on_delete=models.CASCADE, related_name="closures", verbose_name=_("デスク")
+    )
+    day = models.DateField(_("休業日"))
+    reason = models.CharField(_("理由"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "day"], name="one_closure_per_desk_day"),
+        ]
+        verbose_name = _("デスクの休業日")
+        verbose_name_plural = _("デスクの休業日")
+
+    def __str__(self):
+        return f"{self.desk} {self.day:%Y-%m-%d}"
 
 
 class Membership(models.Model):

@@ -56,6 +56,9 @@ class Referral(models.Model):
         NOT_CONTACTED = "not_contacted", _("窓口に連絡しなかった")
         UNKNOWN = "unknown", _("不明")
 
+    # Not stored: set by referrals.services when the calendar moved the computed follow-up.
+    follow_up_moved_from: datetime.date | None = None
+
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="referrals", verbose_name=_("相談")
     )
@@ -151,6 +154,11 @@ class DeletionRequest(models.Model):
     class Sender(models.TextChoices):
         PERSON = "person", _("相談者本人")
         DESK = "desk", _("デスク")
+
+    # Not stored: set by referrals.services, the follow-up's day and, if the calendar moved
+    # it off the deadline, the deadline.
+    follow_up_on: datetime.date | None = None
+    follow_up_moved_from: datetime.date | None = None
 
     case = models.ForeignKey(
         "cases.Case",
