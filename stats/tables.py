@@ -16,6 +16,7 @@ from catalogue.vocabulary import Category
 from referrals.models import FollowUp, Referral
 from stats.models import (
     CategoryRollup,
+    FirstFollowUpCategoryRollup,
     FirstFollowUpRollup,
     IntakeRollup,
     OpenFollowUpRollup,
@@ -248,8 +249,14 @@ def legend(k: int) -> str:
 
 def follow_up_median(query: StatsQuery) -> tuple[float | None, int]:
     """Return the median days from intake to first follow-up and how many intakes it covers."""
+    where = _rollup_filter(query)
+    model: type[FirstFollowUpRollup] | type[FirstFollowUpCategoryRollup] = FirstFollowUpRollup
+    if query.categories:
+        # The same intakes the tables count under the chosen content, each once.
+        where &= Q(category__in=query.categories)
+        model = FirstFollowUpCategoryRollup
     rows = (
-        FirstFollowUpRollup.objects.filter(_rollup_filter(query))
+        model.objects.filter(where)
         .values("days")
         .annotate(n=Sum("count"))
         .order_by("days")
