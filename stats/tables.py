@@ -255,12 +255,7 @@ def follow_up_median(query: StatsQuery) -> tuple[float | None, int]:
         # The same intakes the tables count under the chosen content, each once.
         where &= Q(category__in=query.categories)
         model = FirstFollowUpCategoryRollup
-    rows = (
-        model.objects.filter(where)
-        .values("days")
-        .annotate(n=Sum("count"))
-        .order_by("days")
-    )
+    rows = model.objects.filter(where).values("days").annotate(n=Sum("count")).order_by("days")
     histogram = Counter({row["days"]: row["n"] for row in rows})
     total = sum(histogram.values())
     if total < threshold():

@@ -36,29 +36,45 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0001_initial'),
-        ('referrals', '0001_initial'),
-        ('stats', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0001_initial"),
+        ("referrals", "0001_initial"),
+        ("stats", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FirstFollowUpCategoryRollup',
+            name="FirstFollowUpCategoryRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='受付の月')),
-                ('category', models.CharField(blank=True, max_length=30, verbose_name='内容')),
-                ('days', models.PositiveSmallIntegerField(verbose_name='日数')),
-                ('count', models.PositiveIntegerField(verbose_name='件数')),
-                ('desk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.desk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="受付の月")),
+                ("category", models.CharField(blank=True, max_length=30, verbose_name="内容")),
+                ("days", models.PositiveSmallIntegerField(verbose_name="日数")),
+                ("count", models.PositiveIntegerField(verbose_name="件数")),
+                (
+                    "desk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.desk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '内容別の初回フォローアップまでの日数の集計',
-                'verbose_name_plural': '内容別の初回フォローアップまでの日数の集計',
-                'constraints': [models.UniqueConstraint(fields=('desk', 'month', 'category', 'days'), name='first_followup_category_cell')],
+                "verbose_name": "内容別の初回フォローアップまでの日数の集計",
+                "verbose_name_plural": "内容別の初回フォローアップまでの日数の集計",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("desk", "month", "category", "days"),
+                        name="first_followup_category_cell",
+                    )
+                ],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
