@@ -39,6 +39,7 @@ def _filters(request, desk_ids, query):
         "desks": Desk.objects.filter(id__in=desk_ids),
         "categories": Category.choices,
         "fiscal_years": list(range(this_year, this_year - 5, -1)),
+        "latest_month": str(Month.of(timezone.localdate()).shifted(-1)),
         "params": request.GET.urlencode(),
         "chosen": request.GET,
         "query": query,
