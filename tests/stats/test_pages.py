@@ -128,3 +128,63 @@ def test_the_national_export_lists_every_heading_in_order_and_the_intakes(recent
 def test_a_dashboard_export_ends_with_its_total(recent, supervisor, web):
     rows = table_rows(web(supervisor).get("/stats/export/desk.csv").content)
     assert rows[-1][0] == "合計"
+
+
+def test_a_page_export_states_its_conditions_above_the_table(recent, supervisor, web, desk):
+    data = (
+        web(supervisor)
+        .get("/stats/export/service.csv", {"from": "2025-04", "to": "2026-03", "desk": "gifu-city"})
+        .content
+    )
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    conditions = dict(rows[: rows.index([])])
+    assert conditions["統計"] == "窓口別の案内件数"
+    assert conditions["集計期間"] == "2025年4月〜2026年3月"
+    assert conditions["デスク"] == "岐阜市 相談窓口"
+    assert conditions["内容"] == "すべての内容"
+    assert "「X」は伏せた数です。3件未満の数か" in conditions["伏せた数"]
+    assert conditions["作成日時"].startswith(f"{timezone.localdate().year}年")
+    assert table_rows(data)[0] == ["窓口", "件数"]
+
+
+def test_a_page_xlsx_carries_a_conditions_sheet_in_the_desk_s_wareki(
+    recent, supervisor, web, desk, school_desk
+):
+    for each in (desk, school_desk):
+        each.date_style = "wareki"
+        each.save()
+    data = (
+        web(supervisor)
+        .get("/stats/export/category.xlsx", {"fiscal_year": "2019", "category": "bullying"})
+        .content
+    )
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["category", "条件"]
+    conditions = {row[0].value: row[1].value for row in book["条件"].iter_rows()}
+    assert conditions["集計期間"] == "平成31年4月〜令和2年3月"
+    assert conditions["内容"] == "いじめ（いじめ動画・ネットいじめ）"
+    assert conditions["デスク"] == "岐阜中央高校 相談室、岐阜市 相談窓口"
+    assert conditions["作成日時"].startswith("令和")
+    assert [c.value for c in book.worksheets[0][1]] == ["内容", "件数"]
+
+
+def test_the_api_files_stay_the_bare_table(recent, supervisor, api):
+    client = api(supervisor)
+    data = client.get("/api/v1/stats/referrals.csv", {"group_by": "service"}).content
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["窓口", "件数"] and [] not in rows
+    book = load_workbook(
+        io.BytesIO(client.get("/api/v1/stats/referrals.xlsx", {"group_by": "service"}).content)
+    )
+    assert len(book.sheetnames) == 1
+    assert [c.value for c in book.active[1]] == ["窓口", "件数"]
+
+
+def test_choosing_a_fiscal_year_shows_its_months_in_the_month_fields(recent, supervisor, web):
+    html = (
+        web(supervisor).get("/stats/", {"fiscal_year": "2024", "from": "2026-01"}).content.decode()
+    )
+    assert 'name="from" max="' in html
+    assert 'value="2024-04"' in html and 'value="2025-03"' in html
+    assert "集計期間: 2024年4月〜2025年3月" in html
+    assert "js/stats-filters" in html
