@@ -29,6 +29,9 @@ class User(AbstractUser):
     )
     digest_paused = models.BooleanField(_("週間リマインダーを停止中"), default=False)
 
+    # Not stored: the date style of the user's desks, kept for one request (accounts.dates).
+    _date_style: str
+
     class Meta:
         verbose_name = _("職員")
         verbose_name_plural = _("職員")

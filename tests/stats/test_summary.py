@@ -43,3 +43,15 @@ def test_it_shows_counts_at_or_over_the_threshold(supervisor, desk, make_referra
 
 def test_counsellors_get_no_summary(counsellor):
     assert weekly_summary(counsellor, MONDAY) is None
+
+
+def test_the_legend_reads_in_english_too():
+    from django.utils import translation
+
+    from stats.tables import legend
+
+    with translation.override("en"):
+        assert legend(3) == (
+            "“X” marks a hidden number: either under 3, or hidden so that such a number cannot "
+            "be worked out by subtraction. Which of the two is never shown."
+        )
