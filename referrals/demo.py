@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from catalogue.models import Service
+from core.workdays import next_working_day
 from referrals.models import DeletionRequest, DesignatedPlatform, FollowUp, Referral
 
 DEMO_DESKS = ("gifu-city", "gifu-hs")
@@ -91,7 +92,9 @@ def _refer(case, service, *, rng, age, now, today) -> None:
         referred_by=case.assigned_to,
         created_at=at,
     )
-    due_on = timezone.localdate(at) + datetime.timedelta(days=service.follow_up_days)
+    due_on = next_working_day(
+        timezone.localdate(at) + datetime.timedelta(days=service.follow_up_days)
+    ).day
     follow_up = FollowUp.objects.create(
         case=case, referral=referral, kind=FollowUp.Kind.REFERRAL, due_on=due_on, created_at=at
     )
@@ -109,7 +112,7 @@ def _refer(case, service, *, rng, age, now, today) -> None:
         return
     # Recent cases keep their follow-up open: some overdue, some due this week.
     shift = rng.choice([-20, -9, -4, -1, 0, 1, 2, 3, 5, 10, 16])
-    follow_up.due_on = today + datetime.timedelta(days=shift)
+    follow_up.due_on = next_working_day(today + datetime.timedelta(days=shift)).day
     follow_up.save(update_fields=["due_on"])
     if rng.random() < 0.5:
         referral.status = Referral.Status.CONTACTED
@@ -133,7 +136,7 @@ def _deletion_request(case, platform, *, rng, age, now, today) -> None:
         case=case,
         deletion_request=request,
         kind=FollowUp.Kind.PLATFORM_DEADLINE,
-        due_on=request.decision_due_on,
+        due_on=next_working_day(request.decision_due_on).day,
         created_at=request.created_at,
     )
     if request.decision_due_on < today - datetime.timedelta(days=3):
