@@ -30,11 +30,12 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import DeskAccess, desk_access_by_user
 from accounts.models import Membership, User
+from core.dates import format_date
 from core.digest import DigestRecipient, digest_sections
 from core.emails import build_email
 from core.workdays import TOKYO
@@ -192,11 +193,11 @@ def _due_text(due_on: datetime.date, today: datetime.date) -> str:
     if text is None:
         if due_on < today:
             text = _("%(due)s（%(days)d日超過）") % {
-                "due": dateformat.format(due_on, _("n月j日")),
+                "due": format_date(due_on),
                 "days": (today - due_on).days,
             }
         else:
-            text = dateformat.format(due_on, _("n月j日（D）"))
+            text = format_date(due_on)
         if len(_DUE_TEXTS) > 10_000:
             _DUE_TEXTS.clear()
         _DUE_TEXTS[key] = text
