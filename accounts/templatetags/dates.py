@@ -4,6 +4,8 @@ The argument is the user whose desks choose 西暦 or 和暦, or the style itsel
 files, which have no request); without one, 西暦. The language is the active one.
 """
 
+import datetime
+
 from django.template import Library
 
 from accounts.dates import date_style_for
@@ -23,14 +25,16 @@ def _style(whose) -> str:
 @register.filter
 def day(value, whose=None) -> str:
     """Write a date (or an aware datetime, in local time) as 2026年12月2日 or 2 Dec 2026."""
+    if not isinstance(value, datetime.date):
+        return "" if value is None else str(value)
     return format_date(value, style=_style(whose))
 
 
 @register.filter
 def month(value, whose=None) -> str:
     """Write a month (a date in it) as 2026年12月, 令和8年12月 or Dec 2026."""
-    if value in (None, ""):
-        return ""
+    if not isinstance(value, datetime.date):
+        return "" if value is None else str(value)
     return format_month(value, style=_style(whose))
 
 

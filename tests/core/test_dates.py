@@ -78,3 +78,8 @@ def test_a_user_whose_desks_keep_wareki_reads_wareki(counsellor, desk):
     del counsellor._date_style
     assert date_style_for(counsellor) == W
     assert user_date(counsellor, datetime.date(2026, 12, 2)) == "令和8年12月2日"
+
+
+def test_the_filters_leave_what_is_not_a_date_as_it_is():
+    template = Template("{% load dates %}[{{ missing|day }}][{{ text|day }}][{{ none|month }}]")
+    assert template.render(Context({"text": "—", "none": None})) == "[][—][]"
