@@ -270,6 +270,9 @@ class FollowUp(models.Model):
     )
     kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices)
     due_on = models.DateField(_("確認する日"))
+    # The day the product computed before the calendar moved it past a day off; empty when
+    # the date was not moved or the counsellor chose it.
+    moved_from = models.DateField(_("休日のため移動する前の日"), null=True, blank=True)
     result = models.CharField(_("確認の結果"), max_length=20, choices=Result.choices, blank=True)
     done_at = models.DateTimeField(_("確認した日時"), null=True, blank=True)
     done_by = models.ForeignKey(

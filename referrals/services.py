@@ -70,13 +70,28 @@ def referral_record(
     referral.save()
     referral.follow_up_moved_from = moved_from
     _schedule(
-        case=case, referral=referral, kind=FollowUp.Kind.REFERRAL, due_on=follow_up_on, now=now
+        case=case,
+        referral=referral,
+        kind=FollowUp.Kind.REFERRAL,
+        due_on=follow_up_on,
+        moved_from=moved_from,
+        now=now,
     )
     case_services.case_mark_referred(case=case, by=referred_by)
     return referral
 
 
-def _schedule(*, case, kind, due_on, now, referral=None, deletion_request=None, previous=None):
+def _schedule(
+    *,
+    case,
+    kind,
+    due_on,
+    now,
+    referral=None,
+    deletion_request=None,
+    previous=None,
+    moved_from=None,
+):
     follow_up = FollowUp(
         case=case,
         referral=referral,
@@ -84,6 +99,7 @@ def _schedule(*, case, kind, due_on, now, referral=None, deletion_request=None, 
         previous=previous,
         kind=kind,
         due_on=due_on,
+        moved_from=moved_from,
         created_at=now,
     )
     follow_up.full_clean()
@@ -176,6 +192,7 @@ def deletion_request_record(
         deletion_request=request,
         kind=FollowUp.Kind.PLATFORM_DEADLINE,
         due_on=due.day,
+        moved_from=request.follow_up_moved_from,
         now=now,
     )
     return request
