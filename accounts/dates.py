@@ -1,8 +1,10 @@
 """Dates written the way the user's desks chose (西暦 or 和暦), in the active language."""
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 
-from accounts.models import Desk, User
+from accounts.models import Desk, Membership, User
 from core.dates import DateStyle, format_date, format_month, format_period
 
 
@@ -19,6 +21,20 @@ def date_style_for(user: User | None) -> str:
         )
         user._date_style = DateStyle.WAREKI if styles == {DateStyle.WAREKI} else DateStyle.SEIREKI
     return user._date_style
+
+
+def date_styles_for_users(user_ids: Iterable[int]) -> dict[int, str]:
+    """Return each user's date style as ``date_style_for`` answers it, in one query: for mails."""
+    user_ids = list(user_ids)
+    styles: dict[int, set[str]] = defaultdict(set)
+    for user_id, style in Membership.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "desk__date_style"
+    ):
+        styles[user_id].add(style)
+    return {
+        user_id: DateStyle.WAREKI if styles[user_id] == {DateStyle.WAREKI} else DateStyle.SEIREKI
+        for user_id in user_ids
+    }
 
 
 def desks_date_style(desk_ids) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import supervised_desk_ids
 from accounts.dates import desks_date_style
-from accounts.models import Desk, User
+from accounts.models import User
 from cases.models import Case
 from core.dates import DateStyle, format_period
 from core.digest import DigestRecipient, DigestSection
@@ -158,18 +158,9 @@ def digest_section(recipients: Sequence[DigestRecipient]) -> dict[int, dict]:
     supervising = [r for r in recipients if r.supervised_desk_ids]
     all_desks = set().union(*(r.supervised_desk_ids for r in supervising))
     counts = weekly_counts(all_desks, {r.period for r in supervising})
-    wareki = set(
-        Desk.objects.filter(id__in=all_desks, date_style=DateStyle.WAREKI).values_list(
-            "id", flat=True
-        )
-    )
-
-    def style(desk_ids) -> str:
-        return DateStyle.WAREKI if set(desk_ids) <= wareki else DateStyle.SEIREKI
-
     return {
         r.digest_id: summary_from_counts(
-            counts, r.supervised_desk_ids, r.period, style=style(r.supervised_desk_ids)
+            counts, r.supervised_desk_ids, r.period, style=r.date_style
         )
         for r in supervising
     }
