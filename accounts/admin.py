@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.lockout import lockout_clear
-from accounts.models import ApiToken, Desk, Membership, User
+from accounts.models import ApiToken, Desk, DeskClosure, Membership, User
 from accounts.services import second_factor_reset
 
 
@@ -39,9 +39,23 @@ class UserAdmin(BaseUserAdmin):
         self.message_user(request, _("ロックを解除しました。"), messages.SUCCESS)
 
 
+class DeskClosureInline(admin.TabularInline):
+    model = DeskClosure
+    extra = 0
+
+
 @admin.register(Desk)
 class DeskAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind", "prefecture", "municipality", "require_second_factor"]
+    inlines = [DeskClosureInline]
+    list_display = [
+        "name",
+        "slug",
+        "kind",
+        "prefecture",
+        "municipality",
+        "require_second_factor",
+        "date_style",
+    ]
     list_filter = ["kind", "prefecture", "require_second_factor"]
     search_fields = ["name", "slug", "municipality"]
     prepopulated_fields = {"slug": ["name"]}

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateStyle
+
 
 class User(AbstractUser):
     """A member of staff: counsellor, supervisor or administrator."""
@@ -37,6 +39,9 @@ class User(AbstractUser):
     # Raised whenever the user's rights change (a desk or role, admin rights), so that each
     # open session gets a new id on its next request (accounts.middleware).
     privilege_version = models.PositiveIntegerField(default=0, editable=False)
+
+    # Not stored: the date style of the user's desks, kept for one request (accounts.dates).
+    _date_style: str
 
     class Meta:
         verbose_name = _("職員")
@@ -86,6 +91,13 @@ class Desk(models.Model):
             "オンにすると、このデスクの職員はサインインのたびに認証アプリかパスキーが必要です。"
         ),
     )
+    date_style = models.CharField(
+        _("日付の書き方"),
+        max_length=10,
+        choices=DateStyle.choices,
+        default=DateStyle.SEIREKI,
+        help_text=_("画面、メール、書き出しの日付を西暦と和暦のどちらで書くか。"),
+    )
     members = models.ManyToManyField(
         User, through="Membership", related_name="desks", verbose_name=_("職員")
     )
@@ -97,6 +109,27 @@ class Desk(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DeskClosure(models.Model):
+    """A day the desk is closed besides weekends, national holidays and 12月29日〜1月3日."""
+
+    desk = models.ForeignKey(
+        Desk, on_delete=models.CASCADE, related_name="closures", verbose_name=_("デスク")
+    )
+    day = models.DateField(_("休業日"))
+    reason = models.CharField(_("理由"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "day"], name="one_closure_per_desk_day"),
+        ]
+        verbose_name = _("デスクの休業日")
+        verbose_name_plural = _("デスクの休業日")
+
+    def __str__(self):
+        return f"{self.desk} {self.day:%Y-%m-%d}"
 
 
 class Membership(models.Model):

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.dates import DateStyle
+
 
 @dataclass(frozen=True)
 class DigestRecipient:
@@ -28,6 +30,8 @@ class DigestRecipient:
     today: datetime.date
     readable_desk_ids: frozenset[int] = field(default_factory=frozenset)
     supervised_desk_ids: frozenset[int] = field(default_factory=frozenset)
+    # How the recipient reads dates (``accounts.dates.date_style_for``): one way in a whole mail.
+    date_style: str = DateStyle.SEIREKI
 
 
 def _always(context: Any) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from catalogue.models import Service
+from core.workdays import next_working_day
 from referrals.models import DeletionRequest, DesignatedPlatform, FollowUp, Referral
 
 DEMO_DESKS = ("gifu-city", "gifu-hs")
@@ -91,9 +92,15 @@ def _refer(case, service, *, rng, age, now, today) -> None:
         referred_by=case.assigned_to,
         created_at=at,
     )
-    due_on = timezone.localdate(at) + datetime.timedelta(days=service.follow_up_days)
+    due = next_working_day(timezone.localdate(at) + datetime.timedelta(days=service.follow_up_days))
+    due_on = due.day
     follow_up = FollowUp.objects.create(
-        case=case, referral=referral, kind=FollowUp.Kind.REFERRAL, due_on=due_on, created_at=at
+        case=case,
+        referral=referral,
+        kind=FollowUp.Kind.REFERRAL,
+        due_on=due_on,
+        moved_from=due.computed if due.moved else None,
+        created_at=at,
     )
     if age > 45:
         outcome = rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0]
@@ -109,8 +116,10 @@ def _refer(case, service, *, rng, age, now, today) -> None:
         return
     # Recent cases keep their follow-up open: some overdue, some due this week.
     shift = rng.choice([-20, -9, -4, -1, 0, 1, 2, 3, 5, 10, 16])
-    follow_up.due_on = today + datetime.timedelta(days=shift)
-    follow_up.save(update_fields=["due_on"])
+    due = next_working_day(today + datetime.timedelta(days=shift))
+    follow_up.due_on = due.day
+    follow_up.moved_from = due.computed if due.moved else None
+    follow_up.save(update_fields=["due_on", "moved_from"])
     if rng.random() < 0.5:
         referral.status = Referral.Status.CONTACTED
         referral.contacted_at = min(at + datetime.timedelta(days=rng.randint(1, 4)), now)
@@ -129,11 +138,13 @@ def _deletion_request(case, platform, *, rng, age, now, today) -> None:
         recorded_by=case.assigned_to,
         created_at=_as_time(sent_on, now),
     )
+    due = next_working_day(request.decision_due_on)
     follow_up = FollowUp.objects.create(
         case=case,
         deletion_request=request,
         kind=FollowUp.Kind.PLATFORM_DEADLINE,
-        due_on=request.decision_due_on,
+        due_on=due.day,
+        moved_from=due.computed if due.moved else None,
         created_at=request.created_at,
     )
     if request.decision_due_on < today - datetime.timedelta(days=3):

@@ -56,6 +56,9 @@ class Referral(models.Model):
         NOT_CONTACTED = "not_contacted", _("窓口に連絡しなかった")
         UNKNOWN = "unknown", _("不明")
 
+    # Not stored: set by referrals.services when the calendar moved the computed follow-up.
+    follow_up_moved_from: datetime.date | None = None
+
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="referrals", verbose_name=_("相談")
     )
@@ -151,6 +154,11 @@ class DeletionRequest(models.Model):
     class Sender(models.TextChoices):
         PERSON = "person", _("相談者本人")
         DESK = "desk", _("デスク")
+
+    # Not stored: set by referrals.services, the follow-up's day and, if the calendar moved
+    # it off the deadline, the deadline.
+    follow_up_on: datetime.date | None = None
+    follow_up_moved_from: datetime.date | None = None
 
     case = models.ForeignKey(
         "cases.Case",
@@ -262,6 +270,9 @@ class FollowUp(models.Model):
     )
     kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices)
     due_on = models.DateField(_("確認する日"))
+    # The day the product computed before the calendar moved it past a day off; empty when
+    # the date was not moved or the counsellor chose it.
+    moved_from = models.DateField(_("休日のため移動する前の日"), null=True, blank=True)
     result = models.CharField(_("確認の結果"), max_length=20, choices=Result.choices, blank=True)
     done_at = models.DateTimeField(_("確認した日時"), null=True, blank=True)
     done_by = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.calendar import follow_up_due
 from accounts.models import User
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -47,8 +48,12 @@ def referral_record(
             {"consent": _("この方法では、相談者本人の同意を確認して記録してください。")}
         )
     today = _today(now)
+    moved_from = None
     if follow_up_on is None:
-        follow_up_on = today + datetime.timedelta(days=service.follow_up_days)
+        due = follow_up_due(
+            desk_id=case.desk_id, day=today + datetime.timedelta(days=service.follow_up_days)
+        )
+        follow_up_on, moved_from = due.day, due.computed if due.moved else None
     elif follow_up_on < today:
         raise ValidationError({"follow_up_on": _("フォローアップの日付は今日以降にしてください。")})
     phone = service.phones.first()
@@ -65,8 +70,14 @@ def referral_record(
     )
     referral.full_clean()
     referral.save()
+    referral.follow_up_moved_from = moved_from
     _schedule(
-        case=case, referral=referral, kind=FollowUp.Kind.REFERRAL, due_on=follow_up_on, now=now
+        case=case,
+        referral=referral,
+        kind=FollowUp.Kind.REFERRAL,
+        due_on=follow_up_on,
+        moved_from=moved_from,
+        now=now,
     )
     case_services.case_mark_referred(case=case, by=referred_by)
     audit_record(
@@ -78,7 +89,17 @@ def referral_record(
     return referral
 
 
-def _schedule(*, case, kind, due_on, now, referral=None, deletion_request=None, previous=None):
+def _schedule(
+    *,
+    case,
+    kind,
+    due_on,
+    now,
+    referral=None,
+    deletion_request=None,
+    previous=None,
+    moved_from=None,
+):
     follow_up = FollowUp(
         case=case,
         referral=referral,
@@ -86,6 +107,7 @@ def _schedule(*, case, kind, due_on, now, referral=None, deletion_request=None, 
         previous=previous,
         kind=kind,
         due_on=due_on,
+        moved_from=moved_from,
         created_at=now,
     )
     follow_up.full_clean()
@@ -174,12 +196,17 @@ def deletion_request_record(
     )
     request.full_clean()
     request.save()
+    # The check comes after the platform's deadline has passed: on a working day, not before.
+    due = follow_up_due(desk_id=case.desk_id, day=max(request.decision_due_on, _today(now)))
+    request.follow_up_on = due.day
+    request.follow_up_moved_from = due.computed if due.moved else None
     _schedule(
         case=case,
         referral=referral,
         deletion_request=request,
         kind=FollowUp.Kind.PLATFORM_DEADLINE,
-        due_on=max(request.decision_due_on, _today(now)),
+        due_on=due.day,
+        moved_from=request.follow_up_moved_from,
         now=now,
     )
     audit_record(

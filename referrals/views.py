@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record_many
+from accounts.dates import user_date
 from cases.selectors import case_get_for
 from catalogue.selectors import services_for
 from referrals import selectors, services
@@ -84,6 +85,16 @@ def record(request, follow_up_id):
     return render(request, template, {"follow_up": follow_up, "form": form})
 
 
+def _moved_note(user, computed, day) -> str:
+    """Say that the calendar moved a computed date, and from which day."""
+    if computed is None:
+        return ""
+    return _("（%(computed)s は休日・休業日のため、確認は次の営業日の %(day)s にしました。）") % {
+        "computed": user_date(user, computed),
+        "day": user_date(user, day),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def refer(request, reference):
@@ -116,8 +127,9 @@ def refer(request, reference):
                 _("「%(name)s」への案内を記録しました。フォローアップは %(date)s です。")
                 % {
                     "name": referral.service_name,
-                    "date": referral.follow_ups.first().due_on.strftime("%Y-%m-%d"),
-                },
+                    "date": user_date(request.user, due_on := referral.follow_ups.first().due_on),
+                }
+                + _moved_note(request.user, referral.follow_up_moved_from, due_on),
             )
             return redirect(case)
     return render(request, "referrals/referral_form.html", {"case": case, "form": form})
@@ -147,8 +159,9 @@ def deletion_request(request, reference):
                 _("%(platform)s への削除の申出を記録しました。回答期限 %(date)s に確認します。")
                 % {
                     "platform": request_.platform.name,
-                    "date": request_.decision_due_on.strftime("%Y-%m-%d"),
-                },
+                    "date": user_date(request.user, request_.decision_due_on),
+                }
+                + _moved_note(request.user, request_.follow_up_moved_from, request_.follow_up_on),
             )
             return redirect(case)
     return render(request, "referrals/referral_deletion_form.html", {"case": case, "form": form})

@@ -1,20 +1,18 @@
-"""When a weekly digest is due: the user's day and hour in Asia/Tokyo, moved past public holidays."""
+"""When a weekly digest is due: the user's day and hour in Asia/Tokyo, moved past days off."""
 
 import datetime
 
-import jpholiday
 from django.utils import timezone
 
-from core.workdays import TOKYO, WEEK, is_working_day, week_of
+from core.workdays import TOKYO, WEEK, is_closed, next_working_day, week_of
 
 
 def scheduled_time(*, period: datetime.date, weekday: int, hour: int) -> datetime.datetime:
     """Return when the digest of the week starting on ``period`` goes out for these choices."""
     day = period + datetime.timedelta(days=weekday)
-    if jpholiday.is_holiday(day):
-        day += datetime.timedelta(days=1)
-        while not is_working_day(day):
-            day += datetime.timedelta(days=1)
+    # A holiday or 12月29日〜1月3日 moves on; a weekend day the user chose stays.
+    if is_closed(day):
+        day = next_working_day(day).day
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=TOKYO)
 
 

@@ -52,14 +52,17 @@ from django.core.mail import get_connection
 from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import DeskAccess, desk_access_by_user
+from accounts.dates import date_styles_for_users
 from accounts.models import Membership, User
+from core.dates import format_date
 from core.digest import DigestRecipient, digest_sections
 from core.emails import build_email
 from core.workdays import TOKYO, WEEK
+from referrals.dates import moved_from_text
 from referrals.models import FollowUp
 from reminders.models import Digest
 from reminders.schedule import due_period
@@ -240,18 +243,18 @@ def sweep(
     return result
 
 
-def _due_text(due_on: datetime.date, today: datetime.date) -> str:
+def _due_text(due_on: datetime.date, today: datetime.date, style: str) -> str:
     """Return how a due date reads in a digest; cached, as a batch shares a few hundred dates."""
-    key = (due_on, today, translation.get_language())
+    key = (due_on, today, style, translation.get_language())
     text = _DUE_TEXTS.get(key)
     if text is None:
         if due_on < today:
             text = _("%(due)s（%(days)d日超過）") % {
-                "due": dateformat.format(due_on, _("n月j日")),
+                "due": format_date(due_on, style=style),
                 "days": (today - due_on).days,
             }
         else:
-            text = dateformat.format(due_on, _("n月j日（D）"))
+            text = format_date(due_on, style=style)
         if len(_DUE_TEXTS) > 10_000:
             _DUE_TEXTS.clear()
         _DUE_TEXTS[key] = text
@@ -261,13 +264,16 @@ def _due_text(due_on: datetime.date, today: datetime.date) -> str:
 _DUE_TEXTS: dict[tuple, str] = {}
 
 
-def _item(follow_up: dict, today: datetime.date, kinds: dict[str, str], case_url: str) -> dict:
+def _item(
+    follow_up: dict, today: datetime.date, kinds: dict[str, str], case_url: str, style: str
+) -> dict:
     reference = follow_up["case__reference"]
     return {
         "reference": reference,
         "url": case_url.replace(REFERENCE_SLOT, reference),
         "due_on": follow_up["due_on"],
-        "due_text": _due_text(follow_up["due_on"], today),
+        "due_text": _due_text(follow_up["due_on"], today, style),
+        "moved_text": moved_from_text(follow_up["moved_from"], style=style),
         "days_overdue": (today - follow_up["due_on"]).days,
         "kind": kinds[follow_up["kind"]],
         "window": follow_up["referral__service_name"]
@@ -289,6 +295,7 @@ REFERENCE_SLOT = "REFERENCE-SLOT"
 ITEM_FIELDS = (
     "id",
     "due_on",
+    "moved_from",
     "kind",
     "case__reference",
     "case__desk_id",
@@ -316,6 +323,7 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
     nothing = DeskAccess()
     readable = {user_id: access.get(user_id, nothing).readable for user_id in user_ids}
     supervised = {user_id: access.get(user_id, nothing).supervised for user_id in user_ids}
+    styles = date_styles_for_users(user_ids)
     own = defaultdict(list)
     for row in (
         FollowUp.objects.open()
@@ -346,15 +354,16 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
     contents: dict[int, dict[str, Any]] = {}
     for digest in digests:
         today = days[digest.id]
+        style = styles[digest.user_id]
         week_end = today + datetime.timedelta(days=6)
         mine = [
-            _item(row, today, kinds, case_url)
+            _item(row, today, kinds, case_url, style)
             for row in own[digest.user_id]
             if row["due_on"] <= week_end
         ]
         escalate_before = today - datetime.timedelta(days=escalate_days)
         escalated = [
-            _item(row, today, kinds, case_url)
+            _item(row, today, kinds, case_url, style)
             for desk_id in sorted(supervised[digest.user_id])
             for row in late[desk_id]
             if row["due_on"] < escalate_before
@@ -365,6 +374,7 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
         contents[digest.id] = {
             "recipient_name": str(digest.user),
             "digest_date": today,
+            "date_style": style,
             "overdue": overdue,
             "due": due,
             "escalated": escalated,
@@ -382,6 +392,7 @@ def _digest_contents(digests: list[Digest]) -> dict[int, dict]:
             today=days[digest.id],
             readable_desk_ids=readable[digest.user_id],
             supervised_desk_ids=supervised[digest.user_id],
+            date_style=styles[digest.user_id],
         )
         for digest in digests
     ]

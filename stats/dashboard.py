@@ -37,20 +37,17 @@ class Section:
 
 
 def one_way(slug: str, table: Table, title: str, chart: str, note: str = "") -> Section:
-    """Return a one-dimension table as a section: label and count per row, hidden as <k."""
+    """Return a one-dimension table as a section: label and count per row, hidden as the mark."""
     dim = table.dims[0]
     labels = labels_for(table.dims, [c.key for c in table.rows])[dim]
-    rows = [
-        [labels.get(c.key[0], (c.key[0], c.key[0]))[1], shown(c, table.threshold)]
-        for c in table.rows
-    ]
+    rows = [[labels.get(c.key[0], (c.key[0], c.key[0]))[1], shown(c)] for c in table.rows]
     return Section(
         slug=slug,
         title=title,
         chart=chart,
         headers=[_("項目"), _("件数")],
         rows=rows,
-        total=shown(table.total, table.threshold),
+        total=shown(table.total),
         note=note,
         series={
             "labels": [r[0] for r in rows],
@@ -60,14 +57,21 @@ def one_way(slug: str, table: Table, title: str, chart: str, note: str = "") -> 
     )
 
 
-def dashboard(query: StatsQuery) -> dict:
-    """Return every statistic of the dashboard for the query, already suppressed."""
-    titles = {
+def table_titles() -> dict[str, str]:
+    """Return the title of each table the dashboard and the national view show and export."""
+    return {
         "service": _("窓口別の案内件数"),
         "category": _("内容別の案内件数"),
         "desk": _("デスク別の案内件数"),
         "month": _("月別の案内件数（案内した月）"),
+        "outcome": _("結果別の案内件数"),
+        "national": _("全国集計の見出し別の相談件数"),
     }
+
+
+def dashboard(query: StatsQuery) -> dict:
+    """Return every statistic of the dashboard for the query, already suppressed."""
+    titles = table_titles()
     notes = {
         "category": _(
             "内容が複数ある相談の案内は、それぞれの内容に1件ずつ数えます。合計は案内の件数です。"
@@ -91,7 +95,6 @@ def dashboard(query: StatsQuery) -> dict:
 def outcome_section(query: StatsQuery) -> dict:
     """Return outcomes per window with the share of each outcome among concluded referrals."""
     table = referral_table(query, ("service", "outcome"))
-    k = table.threshold
     cells = table.by_key()
     totals = table.by_key(("service",))
     services = [c.key[0] for c in table.totals[("service",)]]
@@ -101,7 +104,7 @@ def outcome_section(query: StatsQuery) -> dict:
     rows = []
     for service in services:
         row_cells = [cells.get((service, o)) for o in columns]
-        counts = [shown(c, k) if c else 0 for c in row_cells]
+        counts = [shown(c) if c else 0 for c in row_cells]
         total = totals[(service,)]
         open_cell = cells.get((service, None))
         # A suppressed cell's count is None: nothing is derived from it.
@@ -117,7 +120,7 @@ def outcome_section(query: StatsQuery) -> dict:
                 shares.append(f"{100 * count / concluded:.0f}%")
             else:
                 shares.append("—")
-        rows.append([labels.get(service, (service, service))[1], *counts, shown(total, k), *shares])
+        rows.append([labels.get(service, (service, service))[1], *counts, shown(total), *shares])
     headers = [
         _("窓口"),
         *[str(outcome_names[o]) for o in Referral.Outcome.values],
@@ -131,7 +134,6 @@ def outcome_section(query: StatsQuery) -> dict:
 def follow_up_section(query: StatsQuery) -> dict:
     """Return open and overdue follow-ups per desk, suppressed like every other count."""
     table = open_follow_ups_table(query.desk_ids)
-    k = table.threshold
     cells = table.by_key()
     totals = table.by_key(("desk",))
     desks = [c.key[0] for c in table.totals[("desk",)]]
@@ -142,8 +144,8 @@ def follow_up_section(query: StatsQuery) -> dict:
         rows.append(
             [
                 labels.get(desk, (desk, desk))[1],
-                shown(totals[(desk,)], k),
-                shown(overdue, k) if overdue else 0,
+                shown(totals[(desk,)]),
+                shown(overdue) if overdue else 0,
             ]
         )
     state_totals = table.by_key(("state",))
@@ -151,6 +153,6 @@ def follow_up_section(query: StatsQuery) -> dict:
     return {
         "headers": [_("デスク"), _("未完了のフォローアップ"), _("うち期限切れ")],
         "rows": rows,
-        "total": shown(table.total, k),
-        "overdue_total": shown(overdue_total, k) if overdue_total else 0,
+        "total": shown(table.total),
+        "overdue_total": shown(overdue_total) if overdue_total else 0,
     }

@@ -73,6 +73,31 @@ class FirstFollowUpRollup(models.Model):
         return f"{self.desk_id} {self.month:%Y-%m} {self.days}d: {self.count}"
 
 
+class FirstFollowUpCategoryRollup(models.Model):
+    """The same histogram split by the intake's categories: a case with several counts in each.
+
+    It lets the median follow the content filter the tables follow.
+    """
+
+    desk = models.ForeignKey("accounts.Desk", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("受付の月"))
+    category = models.CharField(_("内容"), max_length=30, blank=True)
+    days = models.PositiveSmallIntegerField(_("日数"))
+    count = models.PositiveIntegerField(_("件数"))
+
+    class Meta:
+        verbose_name = _("内容別の初回フォローアップまでの日数の集計")
+        verbose_name_plural = _("内容別の初回フォローアップまでの日数の集計")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "month", "category", "days"], name="first_followup_category_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.desk_id} {self.month:%Y-%m} {self.category} {self.days}d: {self.count}"
+
+
 class CategoryRollup(models.Model):
     """Referrals per desk, month and case category only: the dashboard's small category table."""
 

@@ -22,6 +22,7 @@ from referrals.models import FollowUp, Referral
 from referrals.signals import follow_ups_closed
 from stats.models import (
     CategoryRollup,
+    FirstFollowUpCategoryRollup,
     FirstFollowUpRollup,
     IntakeRollup,
     OpenFollowUpRollup,
@@ -85,19 +86,25 @@ def referral_bucket_refresh(*, desk_id: int, month: datetime.date) -> None:
     )
 
 
-def first_follow_up_days(cases) -> Counter:
-    """Count the given cases by whole days from intake to their first real follow-up."""
+def first_follow_up_days(cases) -> tuple[Counter, Counter]:
+    """Count the given cases by whole days from intake to their first real follow-up.
+
+    Returns the counts by days, and by (category, days) with a case once in each category.
+    """
     done = Q(follow_ups__done_at__isnull=False) & ~Q(follow_ups__result__in=FollowUp.SYSTEM_RESULTS)
     rows = (
         cases.annotate(first=Min("follow_ups__done_at", filter=done))
         .filter(first__isnull=False)
-        .values_list("created_at", "first")
+        .values_list("created_at", "first", "categories")
     )
     days: Counter = Counter()
-    for opened, first in rows:
-        span = (timezone.localdate(first) - timezone.localdate(opened)).days
-        days[min(max(span, 0), MAX_DAYS)] += 1
-    return days
+    split: Counter = Counter()
+    for opened, first, categories in rows:
+        span = min(max((timezone.localdate(first) - timezone.localdate(opened)).days, 0), MAX_DAYS)
+        days[span] += 1
+        for category in set(categories or ()) or {NO_CATEGORY}:
+            split[(category, span)] += 1
+    return days, split
 
 
 @transaction.atomic
@@ -105,10 +112,15 @@ def follow_up_bucket_refresh(*, desk_id: int, month: datetime.date) -> None:
     """Recompute the days-to-first-follow-up histogram of one desk's intakes in one month."""
     start, end = month_bounds(month)
     cases = Case.objects.filter(desk_id=desk_id, created_at__gte=start, created_at__lt=end)
-    days = first_follow_up_days(cases)
+    days, split = first_follow_up_days(cases)
     FirstFollowUpRollup.objects.filter(desk_id=desk_id, month=month).delete()
     FirstFollowUpRollup.objects.bulk_create(
         FirstFollowUpRollup(desk_id=desk_id, month=month, days=d, count=n) for d, n in days.items()
+    )
+    FirstFollowUpCategoryRollup.objects.filter(desk_id=desk_id, month=month).delete()
+    FirstFollowUpCategoryRollup.objects.bulk_create(
+        FirstFollowUpCategoryRollup(desk_id=desk_id, month=month, category=c, days=d, count=n)
+        for (c, d), n in split.items()
     )
 
 
@@ -186,6 +198,7 @@ def _rebuild_in_sql() -> int:
         "plain": ReferralRollup._meta.db_table,
         "split": ReferralCategoryRollup._meta.db_table,
         "first": FirstFollowUpRollup._meta.db_table,
+        "first_split": FirstFollowUpCategoryRollup._meta.db_table,
         "narrow": CategoryRollup._meta.db_table,
         "open": OpenFollowUpRollup._meta.db_table,
         "intake": IntakeRollup._meta.db_table,
@@ -201,7 +214,7 @@ def _rebuild_in_sql() -> int:
         "headings": list(HEADING_OF.values()),
     }
     with transaction.atomic(), connection.cursor() as cursor:
-        for name in ("plain", "split", "first", "narrow", "open", "intake"):
+        for name in ("plain", "split", "first", "first_split", "narrow", "open", "intake"):
             cursor.execute(f"DELETE FROM {tables[name]}")
         cursor.execute(
             f"""INSERT INTO {tables["plain"]} (desk_id, month, service_id, outcome, count)
@@ -241,6 +254,25 @@ def _rebuild_in_sql() -> int:
                 GROUP BY case_id
             ) f ON f.case_id = c.id
             GROUP BY 1, 2, 3""",
+            params,
+        )
+        cursor.execute(
+            f"""INSERT INTO {tables["first_split"]} (desk_id, month, category, days, count)
+            SELECT c.desk_id, {month.format(col="c.created_at")}, cat.category,
+                   LEAST(GREATEST({local_day.format(col="f.first")}
+                                  - {local_day.format(col="c.created_at")}, 0), %(max_days)s),
+                   count(*)
+            FROM {tables["case"]} c JOIN (
+                SELECT case_id, min(done_at) AS first FROM {tables["followup"]}
+                WHERE done_at IS NOT NULL AND NOT (result = ANY(%(system)s))
+                GROUP BY case_id
+            ) f ON f.case_id = c.id
+            CROSS JOIN LATERAL (
+                SELECT DISTINCT value AS category FROM jsonb_array_elements_text(
+                    CASE WHEN jsonb_array_length(c.categories) = 0 THEN '[""]'::jsonb
+                    ELSE c.categories END)
+            ) cat
+            GROUP BY 1, 2, 3, 4""",
             params,
         )
         cursor.execute(

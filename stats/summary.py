@@ -8,18 +8,21 @@ supervise and is suppressed on its own, like every other statistic.
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db.models import Count, DateField
 from django.db.models.functions import Trunc
 from django.utils.translation import gettext as _
 
 from accounts.access import supervised_desk_ids
+from accounts.dates import desks_date_style
 from accounts.models import User
 from cases.models import Case
+from core.dates import DateStyle, format_period
 from core.digest import DigestRecipient, DigestSection
 from core.workdays import TOKYO, WEEK, week_of
 from referrals.models import FollowUp, Referral
 from stats.suppression import marginals
-from stats.tables import build_table, shown
+from stats.tables import HIDDEN, build_table, legend, shown
 
 # measure, the desk it belongs to, the moment it counts from
 MEASURES = (
@@ -76,7 +79,13 @@ def weekly_counts(desk_ids: Iterable[int], weeks: Iterable[datetime.date]) -> We
     return counts
 
 
-def summary_from_counts(counts: WeeklyCounts, desk_ids: Iterable[int], week: datetime.date) -> dict:
+def summary_from_counts(
+    counts: WeeklyCounts,
+    desk_ids: Iterable[int],
+    week: datetime.date,
+    *,
+    style: str = DateStyle.SEIREKI,
+) -> dict:
     """Return the summary of the given desks taken together for the week of `week`.
 
     Each measure is one table (last week, the week before, and their sum) suppressed like all
@@ -100,7 +109,7 @@ def summary_from_counts(counts: WeeklyCounts, desk_ids: Iterable[int], week: dat
         threshold = table.threshold
         shown_cells = table.by_key()
         values = {
-            name: shown(shown_cells[(name,)], table.threshold) if (name,) in shown_cells else 0
+            name: shown(shown_cells[(name,)]) if (name,) in shown_cells else 0
             for name in ("before", "last")
         }
         change = None
@@ -109,12 +118,17 @@ def summary_from_counts(counts: WeeklyCounts, desk_ids: Iterable[int], week: dat
         rows.append(
             {"label": _label(measure), **values, "change": change, "change_text": _signed(change)}
         )
+    last_week = (last, monday - datetime.timedelta(days=1))
+    week_before = (before, last - datetime.timedelta(days=1))
     return {
-        "last_week": (last, monday - datetime.timedelta(days=1)),
-        "week_before": (before, last - datetime.timedelta(days=1)),
+        "last_week": last_week,
+        "week_before": week_before,
+        "last_week_text": format_period(*last_week, style=style),
+        "week_before_text": format_period(*week_before, style=style),
         "rows": rows,
         "threshold": threshold,
-        "hidden": f"<{threshold}",
+        "hidden": HIDDEN,
+        "legend": legend(threshold or settings.STATS_SUPPRESSION_THRESHOLD),
         "quiet": quiet,
     }
 
@@ -134,7 +148,9 @@ def weekly_summary(user: User, week: datetime.date) -> dict | None:
     desk_ids = supervised_desk_ids(user)
     if not desk_ids:
         return None
-    return summary_from_counts(weekly_counts(desk_ids, [week]), desk_ids, week)
+    return summary_from_counts(
+        weekly_counts(desk_ids, [week]), desk_ids, week, style=desks_date_style(desk_ids)
+    )
 
 
 def digest_section(recipients: Sequence[DigestRecipient]) -> dict[int, dict]:
@@ -143,7 +159,9 @@ def digest_section(recipients: Sequence[DigestRecipient]) -> dict[int, dict]:
     all_desks = set().union(*(r.supervised_desk_ids for r in supervising))
     counts = weekly_counts(all_desks, {r.period for r in supervising})
     return {
-        r.digest_id: summary_from_counts(counts, r.supervised_desk_ids, r.period)
+        r.digest_id: summary_from_counts(
+            counts, r.supervised_desk_ids, r.period, style=r.date_style
+        )
         for r in supervising
     }
 

@@ -16,6 +16,7 @@ from catalogue.vocabulary import Category
 from referrals.models import FollowUp, Referral
 from stats.models import (
     CategoryRollup,
+    FirstFollowUpCategoryRollup,
     FirstFollowUpRollup,
     IntakeRollup,
     OpenFollowUpRollup,
@@ -33,6 +34,11 @@ FIELDS = {
     "month": "month",
     "outcome": "outcome",
 }
+
+
+# The one mark of a hidden count, as official statistics write it: never "<3", which would
+# say a cell hidden only to protect another holds fewer than 3.
+HIDDEN = "X"
 
 
 def threshold() -> int:
@@ -210,7 +216,7 @@ def flat_rows(table: Table) -> tuple[list[str], list[dict], list[list]]:
         api_rows.append(api)
         sheet_rows.append(
             [labels[d].get(v, (v, v))[1] for d, v in zip(table.dims, cell.key, strict=True)]
-            + [shown(cell, table.threshold)]
+            + [shown(cell)]
         )
     headers = [dimension_title(d) for d in table.dims] + [_("件数")]
     return headers, api_rows, sheet_rows
@@ -220,13 +226,22 @@ def total_row(table: Table) -> list:
     """Return the export row of a one-way table's total, for the people reading the file."""
     # Headings overlap (a case counts under each of its headings): their total is intakes.
     label = _("相談の件数") if table.dims == ("heading",) else _("合計")
-    return [label, shown(table.total, table.threshold)]
+    return [label, shown(table.total)]
 
 
-def shown(cell: Cell, k: int) -> int | str:
+def shown(cell: Cell) -> int | str:
+    """Return the count as a reader sees it: the number, or the neutral mark if hidden."""
     if cell.suppressed or cell.count is None:
-        return f"<{k}"
+        return HIDDEN
     return cell.count
+
+
+def legend(k: int) -> str:
+    """Return the legend of the neutral mark: never which of the two reasons hid a cell."""
+    return _(
+        "「%(mark)s」は伏せた数です。%(k)s件未満の数か、それを引き算で求められないように"
+        "一緒に伏せた数のどちらかで、どちらであるかは示しません。"
+    ) % {"mark": HIDDEN, "k": k}
 
 
 # --- Follow-ups ---------------------------------------------------------------------------
@@ -234,12 +249,13 @@ def shown(cell: Cell, k: int) -> int | str:
 
 def follow_up_median(query: StatsQuery) -> tuple[float | None, int]:
     """Return the median days from intake to first follow-up and how many intakes it covers."""
-    rows = (
-        FirstFollowUpRollup.objects.filter(_rollup_filter(query))
-        .values("days")
-        .annotate(n=Sum("count"))
-        .order_by("days")
-    )
+    where = _rollup_filter(query)
+    model: type[FirstFollowUpRollup] | type[FirstFollowUpCategoryRollup] = FirstFollowUpRollup
+    if query.categories:
+        # The same intakes the tables count under the chosen content, each once.
+        where &= Q(category__in=query.categories)
+        model = FirstFollowUpCategoryRollup
+    rows = model.objects.filter(where).values("days").annotate(n=Sum("count")).order_by("days")
     histogram = Counter({row["days"]: row["n"] for row in rows})
     total = sum(histogram.values())
     if total < threshold():

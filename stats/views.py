@@ -12,12 +12,12 @@ from accounts.models import Desk
 from audit.models import AuditEntry
 from audit.services import audit_record_many
 from catalogue.vocabulary import Category
-from stats.dashboard import dashboard
+from stats.dashboard import dashboard, table_titles
 from stats.national import NATIONAL_HEADINGS
 from stats.params import StatsParamError, parse_stats_query
 from stats.periods import Month
 from stats.services import CONTENT_TYPES, stats_desk_ids, stats_export, suppression_note
-from stats.tables import national_table, overdue_work_list, referral_table, threshold
+from stats.tables import national_table, overdue_work_list, referral_table, shown, threshold
 
 EXPORTABLE = ("service", "category", "desk", "month", "outcome")
 
@@ -39,6 +39,7 @@ def _filters(request, desk_ids, query):
         "desks": Desk.objects.filter(id__in=desk_ids),
         "categories": Category.choices,
         "fiscal_years": list(range(this_year, this_year - 5, -1)),
+        "latest_month": str(Month.of(timezone.localdate()).shifted(-1)),
         "params": request.GET.urlencode(),
         "chosen": request.GET,
         "query": query,
@@ -75,7 +76,12 @@ def stats_export_view(request, table: str, fmt: str):
         return HttpResponse("\n".join(m for ms in errors.values() for m in ms), status=400)
     stats = national_table(query) if table == "national" else referral_table(query, (table,))
     data, filename = stats_export(
-        user=request.user, query=query, fmt=fmt, name=table, table=stats, with_total=True
+        user=request.user,
+        query=query,
+        fmt=fmt,
+        name=table,
+        table=stats,
+        page_title=table_titles()[table],
     )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
@@ -96,14 +102,14 @@ def stats_national(request):
             {
                 "label": label,
                 "codes": [Category(c).label for c in codes],
-                "count": (f"<{k}" if cell.suppressed else cell.count) if cell else 0,
+                "count": shown(cell) if cell else 0,
             }
         )
     context = {
         **_filters(request, desk_ids, query),
         "errors": errors,
         "rows": rows,
-        "total": f"<{k}" if table.total.suppressed else table.total.count,
+        "total": shown(table.total),
         "note": suppression_note(k),
     }
     return render(request, "stats/national.html", context)

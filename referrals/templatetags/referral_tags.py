@@ -1,6 +1,9 @@
 from django.template import Library
 from django.utils import timezone
 
+from accounts.dates import date_style_for
+from core.dates import DateStyle
+from referrals.dates import moved_from_text
 from referrals.models import FollowUp, Referral
 from referrals.selectors import case_referrals, open_follow_up_count
 
@@ -10,9 +13,12 @@ register = Library()
 @register.inclusion_tag("referrals/_referral_timeline.html", takes_context=True)
 def referral_timeline(context, case):
     """Render a case's referrals, follow-ups and deletion requests; the case is already access-checked."""
+    request = context.get("request")
     return {
         **case_referrals(case),
         "case": case,
+        # The tag's template has no request: the reader's 西暦 or 和暦 comes with the context.
+        "date_style": date_style_for(getattr(request, "user", None)),
         "today": timezone.localdate(),
         "csrf_token": context.get("csrf_token"),
         "statuses": Referral.Status.choices,
@@ -20,6 +26,13 @@ def referral_timeline(context, case):
         # A supervisor reads the desk's cases but records nothing (the cases app's can_change).
         "editable": case.status != "closed" and context.get("can_change", True),
     }
+
+
+@register.filter
+def moved_from(day, whose=None) -> str:
+    """Write ``{{ follow_up.moved_from|moved_from:request.user }}``: 2026年12月28日（休日）から移動."""
+    style = str(whose) if whose in DateStyle.values else date_style_for(whose or None)
+    return moved_from_text(day, style=style)
 
 
 @register.inclusion_tag("referrals/_close_follow_ups.html", takes_context=True)

@@ -46,3 +46,10 @@ def test_a_fresh_demo_sends_the_demo_staff_their_digest_at_once(demo):
     assert "管理するデスクの合計" in recipients["supervisor@example.jp"].body
     assert "管理するデスクの合計" not in recipients["counsellor@example.jp"].body
     assert Digest.objects.filter(status=Digest.Status.SENT).count() == len(mail.outbox)
+
+
+def test_no_demo_follow_up_falls_due_on_a_day_off(demo):
+    from core.workdays import is_working_day
+
+    days = set(FollowUp.objects.values_list("due_on", flat=True))
+    assert days and all(is_working_day(day) for day in days)

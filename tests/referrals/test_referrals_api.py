@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from catalogue.models import Service
+from core.workdays import next_working_day
 from referrals.models import DeletionRequest, FollowUp, Referral
 from tests.referrals.followup_factories import CaseFactory
 
@@ -31,7 +32,8 @@ def test_a_referral_is_recorded_with_a_snapshot_of_the_window(api, counsellor, c
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == "recorded"
-    assert body["follow_up_on"] == (TODAY() + datetime.timedelta(days=14)).isoformat()
+    due = next_working_day(TODAY() + datetime.timedelta(days=14)).day
+    assert body["follow_up_on"] == due.isoformat()
     referral = Referral.objects.get(pk=body["id"])
     assert referral.service_name == "法テラス（日本司法支援センター）"
     assert referral.service_phone == "0570-078374"
@@ -54,7 +56,8 @@ def test_the_snapshot_survives_a_later_change_to_the_catalogue(api, counsellor, 
 
 def test_the_legal_affairs_bureau_gets_a_longer_default_follow_up(api, counsellor, case):
     body = refer(api(counsellor), case, service="jinken").json()
-    assert body["follow_up_on"] == (TODAY() + datetime.timedelta(days=30)).isoformat()
+    due = next_working_day(TODAY() + datetime.timedelta(days=30)).day
+    assert body["follow_up_on"] == due.isoformat()
 
 
 def test_a_chosen_follow_up_date_is_kept(api, counsellor, case):
@@ -264,7 +267,8 @@ def test_a_deletion_request_to_a_designated_platform_is_followed_up_after_seven_
         format="json",
     )
     assert response.status_code == 201, response.json()
-    assert response.json()["follow_up_on"] == (sent_on + datetime.timedelta(days=7)).isoformat()
+    due = next_working_day(sent_on + datetime.timedelta(days=7)).day
+    assert response.json()["follow_up_on"] == due.isoformat()
     follow_up = FollowUp.objects.get()
     assert follow_up.kind == FollowUp.Kind.PLATFORM_DEADLINE
     assert follow_up.deletion_request == DeletionRequest.objects.get()

@@ -18,8 +18,8 @@ def test_it_compares_last_week_with_the_week_before_and_hides_small_counts(
         make_referral(other_desk, when=at(2026, 3, 10))
     summary = weekly_summary(supervisor, MONDAY)
     referrals = summary["rows"][1]
-    assert referrals["last"] == "<3", "4 of 5 would give the week before away"
-    assert referrals["before"] == "<3"
+    assert referrals["last"] == "X", "4 of 5 would give the week before away"
+    assert referrals["before"] == "X"
     assert referrals["change"] is None
     assert summary["last_week"] == (datetime.date(2026, 3, 9), datetime.date(2026, 3, 15))
 
@@ -43,3 +43,15 @@ def test_it_shows_counts_at_or_over_the_threshold(supervisor, desk, make_referra
 
 def test_counsellors_get_no_summary(counsellor):
     assert weekly_summary(counsellor, MONDAY) is None
+
+
+def test_the_legend_reads_in_english_too():
+    from django.utils import translation
+
+    from stats.tables import legend
+
+    with translation.override("en"):
+        assert legend(3) == (
+            "“X” marks a hidden number: either under 3, or hidden so that such a number cannot "
+            "be worked out by subtraction. Which of the two is never shown."
+        )
