@@ -3,7 +3,7 @@
 from typing import Any
 
 from accounts.models import Desk
-from catalogue.models import Organization, Phone, Service
+from catalogue.models import Organization, Phone, Schedule, Service
 from catalogue.seed import SEED_VERIFIED, load_catalogue
 
 LOCAL_WINDOWS: list[dict[str, Any]] = [
@@ -41,7 +41,7 @@ LOCAL_WINDOWS: list[dict[str, Any]] = [
 
 def load(stdout) -> None:
     """Make sure the seed catalogue is complete and add the demo desks' local windows."""
-    load_catalogue(Organization, Service, Phone)
+    load_catalogue(Organization, Service, Phone, Schedule)
     for entry in LOCAL_WINDOWS:
         fields = dict(entry)
         org_slug, org_name = fields.pop("organization")

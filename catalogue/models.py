@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,13 +10,20 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.seed import IDENTIFIER_NAMESPACE
 from catalogue.vocabulary import Action, Audience, Category, Channel, code_list_validator
+
+
+def stable_uuid(kind: str, slug: str) -> uuid.UUID:
+    """Return the identifier every installation gives the seed entry ``slug`` of ``kind``."""
+    return uuid.uuid5(IDENTIFIER_NAMESPACE, f"{kind}:{slug}")
 
 
 class Organization(models.Model):
     """Who runs one or more windows (a ministry, an association, a bar association)."""
 
     slug = models.SlugField(_("識別子"), max_length=60, unique=True)
+    uuid = models.UUIDField(_("HSDS識別子"), unique=True, editable=False)
     name = models.CharField(_("名称"), max_length=120)
     name_en = models.CharField(_("名称（英語）"), max_length=160, blank=True)
     url = models.URLField(_("Webサイト"), blank=True)
@@ -27,6 +35,11 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.uuid is None:
+            self.uuid = uuid.uuid4()
+        super().save(*args, **kwargs)
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -44,6 +57,7 @@ class Service(models.Model):
         DESK = "desk", _("デスク独自の窓口")
 
     slug = models.SlugField(_("識別子"), max_length=60, unique=True)
+    uuid = models.UUIDField(_("HSDS識別子"), unique=True, editable=False)
     name = models.CharField(_("名称"), max_length=160)
     name_en = models.CharField(_("名称（英語）"), max_length=200, blank=True)
     organization = models.ForeignKey(
@@ -73,6 +87,12 @@ class Service(models.Model):
     url = models.URLField(_("Webサイト"), blank=True)
     hours = models.CharField(_("受付時間"), max_length=200, blank=True)
     eligibility = models.TextField(_("利用条件"), blank=True)
+    languages = models.JSONField(
+        _("対応言語"),
+        default=list,
+        blank=True,
+        help_text=_("言語コードの一覧（例: ja, en）。"),
+    )
     counsellor_notes = models.TextField(
         _("相談員向けメモ"),
         blank=True,
@@ -116,6 +136,12 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.uuid is None:
+            national = self.scope == self.Scope.NATIONAL
+            self.uuid = stable_uuid("service", self.slug) if national else uuid.uuid4()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("catalogue:detail", args=[self.slug])
@@ -188,3 +214,60 @@ class Phone(models.Model):
     @property
     def tel_uri(self) -> str:
         return "tel:" + "".join(ch for ch in self.number if ch.isdigit() or ch in "#+*")
+
+
+class Schedule(models.Model):
+    """When a window answers: weekly opening hours, with the days it closes as exceptions."""
+
+    class Weekday(models.TextChoices):
+        MO = "MO", _("月")
+        TU = "TU", _("火")
+        WE = "WE", _("水")
+        TH = "TH", _("木")
+        FR = "FR", _("金")
+        SA = "SA", _("土")
+        SU = "SU", _("日")
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="schedules", verbose_name=_("窓口")
+    )
+    uuid = models.UUIDField(_("HSDS識別子"), unique=True, default=uuid.uuid4, editable=False)
+    weekdays = models.JSONField(
+        _("曜日"),
+        default=list,
+        validators=[code_list_validator(Weekday)],
+        help_text=_("MO, TU, WE, TH, FR, SA, SU の一覧。"),
+    )
+    opens_at = models.TimeField(_("開始"))
+    closes_at = models.TimeField(_("終了"))
+    closed_on_holidays = models.BooleanField(_("祝日は休み"), default=False)
+    closed_year_end = models.BooleanField(_("年末年始（12月29日〜1月3日）は休み"), default=False)
+    note = models.CharField(_("メモ"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("受付時間")
+        verbose_name_plural = _("受付時間")
+
+    def __str__(self):
+        return self.describe()
+
+    def describe(self) -> str:
+        """Say the hours in one Japanese line, exceptions included."""
+        labels = dict(self.Weekday.choices)
+        days = "・".join(str(labels[day]) for day in self.weekdays if day in labels)
+        text = f"{days} {self.opens_at:%H:%M}〜{self.closes_at:%H:%M}"
+        return f"{text}（{self.exceptions()}）" if self.exceptions() else text
+
+    def exceptions(self) -> str:
+        parts = []
+        if self.closed_on_holidays:
+            parts.append(str(HOLIDAYS_CLOSED))
+        if self.closed_year_end:
+            parts.append(str(YEAR_END_CLOSED))
+        return "、".join(parts)
+
+
+# Fixed phrases: the HSDS export writes them into a schedule's notes and the import reads them back.
+HOLIDAYS_CLOSED = "祝日を除く"
+YEAR_END_CLOSED = "年末年始（12月29日〜1月3日）を除く"
