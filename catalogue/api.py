@@ -5,10 +5,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from catalogue.models import Organization, Phone, Service
+from catalogue.models import Organization, Phone, Schedule, Service
 from catalogue.selectors import service_search, services_for
 from catalogue.vocabulary import Action, Category, Channel
-from core.serializers import NullableURLField
+from core.serializers import NullableCharField, NullableURLField
 
 
 def _codes(vocabulary) -> serializers.ListField:
@@ -31,6 +31,28 @@ class PhoneSerializer(serializers.ModelSerializer):
         fields = ["number", "kind", "hours", "note"]
 
 
+class ScheduleSerializer(serializers.ModelSerializer):
+    weekdays = serializers.ListField(
+        child=serializers.ChoiceField(choices=Schedule.Weekday.choices), read_only=True
+    )
+    opens_at = serializers.TimeField(format="%H:%M", read_only=True)
+    closes_at = serializers.TimeField(format="%H:%M", read_only=True)
+    description = serializers.CharField(source="describe", read_only=True)
+    note = NullableCharField(read_only=True)
+
+    class Meta:
+        model = Schedule
+        fields = [
+            "weekdays",
+            "opens_at",
+            "closes_at",
+            "closed_on_holidays",
+            "closed_year_end",
+            "note",
+            "description",
+        ]
+
+
 class ServiceSerializer(serializers.ModelSerializer):
     organization = OrganizationSerializer(read_only=True)
     actions = _codes(Action)
@@ -39,12 +61,18 @@ class ServiceSerializer(serializers.ModelSerializer):
     url = NullableURLField(read_only=True)
     phone = serializers.SerializerMethodField()
     phones = PhoneSerializer(many=True, read_only=True)
+    schedules = ScheduleSerializer(many=True, read_only=True)
+    languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    source_url = NullableURLField(read_only=True)
+    prefecture = NullableCharField(read_only=True)
+    municipality = NullableCharField(read_only=True)
     needs_review = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Service
         fields = [
             "slug",
+            "uuid",
             "name",
             "name_en",
             "organization",
@@ -57,11 +85,16 @@ class ServiceSerializer(serializers.ModelSerializer):
             "phones",
             "url",
             "hours",
+            "schedules",
+            "languages",
             "eligibility",
             "counsellor_notes",
             "scope",
+            "prefecture",
+            "municipality",
             "follow_up_days",
             "last_verified",
+            "source_url",
             "needs_review",
         ]
         read_only_fields = fields

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from catalogue.seed import IDENTIFIER_NAMESPACE
 from catalogue.vocabulary import Action, Audience, Category, Channel, code_list_validator
@@ -122,6 +123,7 @@ class Service(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = ServiceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -203,6 +205,8 @@ class Phone(models.Model):
     note = models.CharField(_("メモ"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("電話番号")
@@ -243,6 +247,8 @@ class Schedule(models.Model):
     closed_on_holidays = models.BooleanField(_("祝日は休み"), default=False)
     closed_year_end = models.BooleanField(_("年末年始（12月29日〜1月3日）は休み"), default=False)
     note = models.CharField(_("メモ"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]

@@ -235,7 +235,7 @@ def compile_ruleset(version: int) -> Ruleset:
         service.id: service
         for service in Service.objects.active()
         .select_related("organization")
-        .prefetch_related("phones")
+        .prefetch_related("phones", "schedules")
     }
     desk_windows: dict[int, list[int]] = {}
     for service in services.values():

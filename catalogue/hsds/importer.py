@@ -371,10 +371,10 @@ def _import_one(
         service.organization = organization
     service.save()
     service.phones.all().delete()
-    Phone.objects.bulk_create(
-        Phone(service=service, number=n, kind=k, hours=h, note=note, position=i)
-        for i, (n, k, h, note) in enumerate(phones)
-    )
+    for position, (number, kind, hours, note) in enumerate(phones):
+        Phone.objects.create(
+            service=service, number=number, kind=kind, hours=hours, note=note, position=position
+        )
     service.schedules.all().delete()
     for schedule in schedules:
         Schedule.objects.create(service=service, **schedule)
