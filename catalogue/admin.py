@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalogue.models import Organization, Phone, Schedule, Service
+from catalogue.models import LinkCheckRun, Organization, Phone, Schedule, Service
 from catalogue.vocabulary import Action, Category, Channel
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -120,9 +120,10 @@ class ServiceAdmin(SimpleHistoryAdmin):
         "last_verified",
         "age",
         "review",
+        "link_status",
     ]
-    list_filter = [ReviewFilter, "is_active", "scope", "audience", "organization"]
-    readonly_fields = ["uuid", "recent_changes"]
+    list_filter = [ReviewFilter, "link_status", "is_active", "scope", "audience", "organization"]
+    readonly_fields = ["uuid", "recent_changes", "link_status", "link_detail", "link_checked_at"]
     search_fields = ["name", "name_en", "slug", "description"]
     autocomplete_fields = ["organization", "desk"]
     fieldsets = [
@@ -146,7 +147,18 @@ class ServiceAdmin(SimpleHistoryAdmin):
         (_("連絡先"), {"fields": ["url", "hours"]}),
         (_("範囲"), {"fields": ["scope", "prefecture", "municipality", "desk"]}),
         (_("フォローアップ"), {"fields": ["follow_up_days"]}),
-        (_("確認"), {"fields": ["last_verified", "source_url"]}),
+        (
+            _("確認"),
+            {
+                "fields": [
+                    "last_verified",
+                    "source_url",
+                    "link_status",
+                    "link_detail",
+                    "link_checked_at",
+                ]
+            },
+        ),
         (_("変更履歴"), {"fields": ["recent_changes"]}),
     ]
 
@@ -199,3 +211,15 @@ class ServiceAdmin(SimpleHistoryAdmin):
     @admin.display(boolean=True, description=_("確認が新しい"))
     def review(self, service):
         return not service.needs_review
+
+
+@admin.register(LinkCheckRun)
+class LinkCheckRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "finished_at", "checked", "failed", "offline", "message"]
+    list_filter = ["offline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

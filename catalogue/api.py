@@ -96,6 +96,8 @@ class ServiceSerializer(serializers.ModelSerializer):
             "last_verified",
             "source_url",
             "needs_review",
+            "link_status",
+            "link_checked_at",
         ]
         read_only_fields = fields
 

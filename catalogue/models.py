@@ -43,6 +43,14 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
 
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", _("未確認")
+    OK = "ok", _("正常")
+    REDIRECTED = "redirected", _("転送あり")
+    BROKEN = "broken", _("エラー")
+    DOWN = "down", _("応答なし")
+
+
 class ServiceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -121,9 +129,16 @@ class Service(models.Model):
     last_verified = models.DateField(_("最終確認日"))
     source_url = models.URLField(_("確認した情報源"), blank=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    link_status = models.CharField(
+        _("リンクの状態"), max_length=12, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED
+    )
+    link_detail = models.CharField(_("リンク確認の結果"), max_length=300, blank=True)
+    link_checked_at = models.DateTimeField(_("リンクの確認日時"), null=True, blank=True)
 
     objects = ServiceQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "link_status", "link_detail", "link_checked_at"]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -277,3 +292,26 @@ class Schedule(models.Model):
 # Fixed phrases: the HSDS export writes them into a schedule's notes and the import reads them back.
 HOLIDAYS_CLOSED = "祝日を除く"
 YEAR_END_CLOSED = "年末年始（12月29日〜1月3日）を除く"
+
+
+class LinkCheckRun(models.Model):
+    """One weekly check of every window's web site, with what it found as a whole."""
+
+    started_at = models.DateTimeField(_("開始日時"))
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    checked = models.PositiveIntegerField(_("確認した数"), default=0)
+    failed = models.PositiveIntegerField(_("問題があった数"), default=0)
+    offline = models.BooleanField(
+        _("外部に接続できなかった"),
+        default=False,
+        help_text=_("このサーバーからどのサイトにも接続できず、窓口の状態は変更していません。"),
+    )
+    message = models.CharField(_("結果"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("リンク確認")
+        verbose_name_plural = _("リンク確認")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.message}"

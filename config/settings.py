@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -395,6 +396,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": REMINDER_SWEEP_MINUTES * 60,
         "options": {"expires": REMINDER_SWEEP_MINUTES * 60},
     },
+    # The catalogue (catalogue/tasks.py): windows' sites weekly, subscribed feeds daily.
+    "check-links": {
+        "task": "catalogue.tasks.check_links",
+        "schedule": crontab(minute=30, hour=3, day_of_week="sunday"),
+    },
 }
 REMINDER_SWEEP_ON_START = env_bool("REMINDER_SWEEP_ON_START", True)
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 100)
@@ -406,6 +412,9 @@ REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 
 # Catalogue entries not verified for this many days are flagged for review.
 CATALOGUE_REVIEW_AFTER_DAYS = env_int("CATALOGUE_REVIEW_AFTER_DAYS", 180)
+# The weekly link check: seconds to wait for one site, and how many hosts at once.
+LINK_CHECK_TIMEOUT_SECONDS = env_int("LINK_CHECK_TIMEOUT_SECONDS", 10)
+LINK_CHECK_CONCURRENCY = env_int("LINK_CHECK_CONCURRENCY", 4)
 # Statistics cells below this count are suppressed everywhere they are shown.
 STATS_SUPPRESSION_THRESHOLD = env_int("STATS_SUPPRESSION_THRESHOLD", 3)
 
