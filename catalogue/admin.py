@@ -10,7 +10,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalogue.models import LinkCheckRun, Organization, Phone, Schedule, Service
+from catalogue.feeds import pending_change_decide, subscription_sync
+from catalogue.hsds.importer import FeedError
+from catalogue.models import (
+    LinkCheckRun,
+    Organization,
+    PendingChange,
+    Phone,
+    Schedule,
+    Service,
+    Subscription,
+)
 from catalogue.vocabulary import Action, Category, Channel
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -223,3 +233,59 @@ class LinkCheckRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["desk", "url", "is_active", "last_synced_at", "last_result", "pending"]
+    list_filter = ["last_result", "is_active"]
+    readonly_fields = ["last_synced_at", "last_result", "last_message"]
+    autocomplete_fields = ["desk"]
+    actions = ["sync_now"]
+
+    @admin.display(description=_("確認待ち"))
+    def pending(self, subscription):
+        return subscription.changes.filter(status=PendingChange.Status.PENDING).count()
+
+    @admin.action(description=_("今すぐ同期する"))
+    def sync_now(self, request, queryset):
+        for subscription in queryset:
+            subscription_sync(subscription=subscription)
+        self.message_user(request, _("同期しました。結果は一覧で確認できます。"))
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "summary", "subscription", "status", "detected_at"]
+    list_filter = ["status", "kind", "subscription__desk"]
+    readonly_fields = [
+        "subscription",
+        "service_uuid",
+        "name",
+        "kind",
+        "summary",
+        "document",
+        "status",
+        "detected_at",
+        "decided_at",
+        "decided_by",
+    ]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _decide(self, request, queryset, approve: bool) -> None:
+        for change in queryset.filter(status=PendingChange.Status.PENDING):
+            try:
+                pending_change_decide(change=change, user=request.user, approve=approve)
+            except FeedError as error:
+                self.message_user(request, str(error), level="error")
+
+    @admin.action(description=_("承認してカタログに反映する"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("反映せずに見送る"))
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)

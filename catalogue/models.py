@@ -315,3 +315,92 @@ class LinkCheckRun(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.message}"
+
+
+class Subscription(models.Model):
+    """A desk's subscription to another Tsunagu's (or any) HSDS feed."""
+
+    class Result(models.TextChoices):
+        NEVER = "never", _("未同期")
+        OK = "ok", _("成功")
+        FAILED = "failed", _("失敗")
+
+    desk = models.ForeignKey(
+        "accounts.Desk",
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("取り込むデスク"),
+    )
+    url = models.URLField(
+        _("フィードのURL"),
+        help_text=_(
+            "hsds export で書き出したフォルダを公開したURL、または HSDS API のURL（/services の一つ上）。"
+        ),
+    )
+    is_active = models.BooleanField(_("同期する"), default=True)
+    last_synced_at = models.DateTimeField(_("最後の同期"), null=True, blank=True)
+    last_result = models.CharField(
+        _("最後の同期の結果"), max_length=10, choices=Result.choices, default=Result.NEVER
+    )
+    last_message = models.TextField(_("最後の同期の詳細"), blank=True)
+
+    class Meta:
+        ordering = ["desk", "url"]
+        verbose_name = _("フィードの購読")
+        verbose_name_plural = _("フィードの購読")
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "url"], name="one_subscription_per_feed"),
+        ]
+
+    def __str__(self):
+        return f"{self.desk} ← {self.url}"
+
+
+class PendingChange(models.Model):
+    """A window a subscribed feed adds or changes, waiting for an admin before it goes live."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("新規")
+        UPDATED = "updated", _("変更")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("確認待ち")
+        APPROVED = "approved", _("反映済み")
+        REJECTED = "rejected", _("見送り")
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="changes", verbose_name=_("購読")
+    )
+    service_uuid = models.UUIDField(_("窓口のHSDS識別子"))
+    name = models.CharField(_("窓口の名称"), max_length=160)
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices)
+    summary = models.TextField(_("変わる項目"), blank=True)
+    document = models.JSONField(_("HSDSの内容"))
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    detected_at = models.DateTimeField(_("検出日時"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("判断した人"),
+    )
+
+    class Meta:
+        ordering = ["-detected_at"]
+        verbose_name = _("フィードからの変更")
+        verbose_name_plural = _("フィードからの変更")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "service_uuid"],
+                condition=models.Q(status="pending"),
+                name="one_pending_change_per_window",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.name}"

@@ -2,10 +2,27 @@
 
 from celery import shared_task
 
+from catalogue.feeds import subscription_sync
 from catalogue.links import link_check_run
+from catalogue.models import Subscription
 
 
 @shared_task(ignore_result=True)
 def check_links() -> int:
     """Check every window's web site; return the id of the run's record."""
     return link_check_run().pk
+
+
+@shared_task(ignore_result=True)
+def sync_subscriptions() -> None:
+    """Queue one sync per active subscription."""
+    for subscription_id in Subscription.objects.filter(is_active=True).values_list("id", flat=True):
+        sync_subscription.delay(subscription_id)
+
+
+@shared_task(ignore_result=True)
+def sync_subscription(subscription_id: int) -> None:
+    """Fetch one subscribed feed and queue its changes for review."""
+    subscription = Subscription.objects.filter(pk=subscription_id, is_active=True).first()
+    if subscription is not None:
+        subscription_sync(subscription=subscription)

@@ -401,6 +401,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "catalogue.tasks.check_links",
         "schedule": crontab(minute=30, hour=3, day_of_week="sunday"),
     },
+    "sync-subscriptions": {
+        "task": "catalogue.tasks.sync_subscriptions",
+        "schedule": crontab(minute=15, hour=4),
+    },
 }
 REMINDER_SWEEP_ON_START = env_bool("REMINDER_SWEEP_ON_START", True)
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 100)
