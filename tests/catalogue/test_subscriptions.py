@@ -58,7 +58,7 @@ def feed_dir(tmp_path):
 def feed_server(feed_dir):
     feed_dir.mkdir()
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(feed_dir))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    handler.log_message = lambda *args: None
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
