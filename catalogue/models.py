@@ -404,3 +404,30 @@ class PendingChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.name}"
+
+
+class ReviewDigest(models.Model):
+    """One monthly mail to one admin listing the windows due for review; the row claims it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_digests",
+        verbose_name=_("宛先"),
+    )
+    period = models.DateField(_("対象の月（1日）"))
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    item_count = models.PositiveIntegerField(_("件数"), default=0)
+    claimed_at = models.DateTimeField(_("送信を始めた日時"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period", "user"]
+        verbose_name = _("確認依頼メール")
+        verbose_name_plural = _("確認依頼メール")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "period"], name="one_review_digest_a_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.period:%Y-%m}"

@@ -396,10 +396,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": REMINDER_SWEEP_MINUTES * 60,
         "options": {"expires": REMINDER_SWEEP_MINUTES * 60},
     },
-    # The catalogue (catalogue/tasks.py): windows' sites weekly, subscribed feeds daily.
+    # The catalogue (catalogue/tasks.py): sites weekly, the review mail monthly, feeds daily.
     "check-links": {
         "task": "catalogue.tasks.check_links",
         "schedule": crontab(minute=30, hour=3, day_of_week="sunday"),
+    },
+    "send-review-digests": {
+        "task": "catalogue.tasks.send_review_digests",
+        "schedule": crontab(minute=0, hour=8, day_of_month=1),
     },
     "sync-subscriptions": {
         "task": "catalogue.tasks.sync_subscriptions",
