@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from catalogue.seed import IDENTIFIER_NAMESPACE
@@ -239,13 +240,13 @@ class Schedule(models.Model):
     """When a window answers: weekly opening hours, with the days it closes as exceptions."""
 
     class Weekday(models.TextChoices):
-        MO = "MO", _("月")
-        TU = "TU", _("火")
-        WE = "WE", _("水")
-        TH = "TH", _("木")
-        FR = "FR", _("金")
-        SA = "SA", _("土")
-        SU = "SU", _("日")
+        MO = "MO", pgettext_lazy("weekday", "月")
+        TU = "TU", pgettext_lazy("weekday", "火")
+        WE = "WE", pgettext_lazy("weekday", "水")
+        TH = "TH", pgettext_lazy("weekday", "木")
+        FR = "FR", pgettext_lazy("weekday", "金")
+        SA = "SA", pgettext_lazy("weekday", "土")
+        SU = "SU", pgettext_lazy("weekday", "日")
 
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="schedules", verbose_name=_("窓口")
@@ -257,8 +258,8 @@ class Schedule(models.Model):
         validators=[code_list_validator(Weekday)],
         help_text=_("MO, TU, WE, TH, FR, SA, SU の一覧。"),
     )
-    opens_at = models.TimeField(_("開始"))
-    closes_at = models.TimeField(_("終了"))
+    opens_at = models.TimeField(pgettext_lazy("opening hours", "開始"))
+    closes_at = models.TimeField(pgettext_lazy("opening hours", "終了"))
     closed_on_holidays = models.BooleanField(_("祝日は休み"), default=False)
     closed_year_end = models.BooleanField(_("年末年始（12月29日〜1月3日）は休み"), default=False)
     note = models.CharField(_("メモ"), max_length=200, blank=True)
