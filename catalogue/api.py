@@ -35,8 +35,8 @@ class ScheduleSerializer(serializers.ModelSerializer):
     weekdays = serializers.ListField(
         child=serializers.ChoiceField(choices=Schedule.Weekday.choices), read_only=True
     )
-    opens_at = serializers.TimeField(format="%H:%M", read_only=True)
-    closes_at = serializers.TimeField(format="%H:%M", read_only=True)
+    opens_at = serializers.SerializerMethodField(help_text="HH:MM")
+    closes_at = serializers.SerializerMethodField(help_text="HH:MM")
     description = serializers.CharField(source="describe", read_only=True)
     note = NullableCharField(read_only=True)
 
@@ -51,6 +51,12 @@ class ScheduleSerializer(serializers.ModelSerializer):
             "note",
             "description",
         ]
+
+    def get_opens_at(self, schedule: Schedule) -> str:
+        return f"{schedule.opens_at:%H:%M}"
+
+    def get_closes_at(self, schedule: Schedule) -> str:
+        return f"{schedule.closes_at:%H:%M}"
 
 
 class ServiceSerializer(serializers.ModelSerializer):

@@ -1,4 +1,5 @@
 import datetime
+import io
 import json
 from pathlib import Path
 
@@ -170,3 +171,24 @@ def test_a_desk_import_leaves_national_windows_alone(desk, tmp_path):
     assert len(report.skipped) == 1
     safeline.refresh_from_db()
     assert safeline.name == "セーフライン"
+
+
+def test_a_file_that_is_not_json_is_refused_with_a_message(desk, tmp_path):
+    broken = tmp_path / "feed.json"
+    broken.write_text("{not json", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="JSON として読めません"):
+        call_command("hsds", "import", str(broken), "--desk", "gifu-city")
+
+
+def test_the_dry_run_command_says_what_would_change(local_window, tmp_path):
+    export(tmp_path)
+    identifier = local_window.uuid
+    local_window.delete()
+    out = io.StringIO()
+
+    call_command("hsds", "import", str(tmp_path), "--dry-run", stdout=out)
+
+    assert f"追加: {identifier}（岐阜市 人権相談）: 新規" in out.getvalue()
+    assert "追加 1件、更新 0件" in out.getvalue() and "試行のみ" in out.getvalue()
+    assert not Service.objects.filter(uuid=identifier).exists()
