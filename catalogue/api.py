@@ -1,10 +1,14 @@
+import uuid
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
 
+from catalogue.hsds.export import service_document, services_page
 from catalogue.models import Organization, Phone, Schedule, Service
 from catalogue.selectors import service_search, services_for
 from catalogue.vocabulary import Action, Category, Channel
@@ -147,3 +151,52 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+
+
+class HsdsPageQuery(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, required=False, default=1)
+    per_page = serializers.IntegerField(min_value=1, max_value=200, required=False, default=50)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="HSDS 3.0 /services",
+        parameters=[HsdsPageQuery],
+        responses={200: OpenApiTypes.OBJECT},
+    ),
+    retrieve=extend_schema(
+        summary="HSDS 3.0 /services/{id}",
+        parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={200: OpenApiTypes.OBJECT},
+    ),
+)
+class HsdsServiceViewSet(viewsets.ViewSet):
+    """The windows a member of staff may see, as Open Referral HSDS 3.0 documents."""
+
+    # Names the model the routes serve (for the route checks); answers use get_queryset.
+    queryset = Service.objects.none()
+    lookup_field = "id"
+    lookup_value_regex = r"[0-9a-fA-F-]{36}"
+
+    def get_queryset(self):
+        return services_for(self.request.user).order_by("uuid")
+
+    def list(self, request):
+        # A parameter sent empty counts as not given, as everywhere in the API.
+        query = HsdsPageQuery(data={k: v for k, v in request.query_params.items() if v != ""})
+        query.is_valid(raise_exception=True)
+        return Response(
+            services_page(
+                self.get_queryset(),
+                page=query.validated_data["page"],
+                per_page=query.validated_data["per_page"],
+            )
+        )
+
+    def retrieve(self, request, id=None):
+        try:
+            identifier = uuid.UUID(str(id))
+        except ValueError:
+            raise NotFound from None
+        service = get_object_or_404(self.get_queryset(), uuid=identifier)
+        return Response(service_document(service))
