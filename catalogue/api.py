@@ -161,11 +161,13 @@ class HsdsPageQuery(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="HSDS 3.0 /services",
+        operation_id="hsds_services_list",
         parameters=[HsdsPageQuery],
         responses={200: OpenApiTypes.OBJECT},
     ),
     retrieve=extend_schema(
         summary="HSDS 3.0 /services/{id}",
+        operation_id="hsds_services_retrieve",
         parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
         responses={200: OpenApiTypes.OBJECT},
     ),

@@ -99,7 +99,7 @@ class Ruleset:
     # Every desk's id and kind by slug; who may act for a desk is checked apart from this.
     desks: dict[str, tuple[int, str]]
     memo: dict = field(default_factory=dict)
-    # Local windows that declare what they take, matched without rules (see local_hits).
+    # Local windows that declare what they do, matched without rules (see add_local_hits).
     local_windows: tuple[LocalWindow, ...] = ()
 
 
