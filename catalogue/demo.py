@@ -1,9 +1,10 @@
 """Demo local windows for ``loaddemo``: the flyer asks desks to add their own."""
 
+import datetime
 from typing import Any
 
 from accounts.models import Desk
-from catalogue.models import Organization, Phone, Service
+from catalogue.models import Organization, Phone, Schedule, Service
 from catalogue.seed import SEED_VERIFIED, load_catalogue
 
 LOCAL_WINDOWS: list[dict[str, Any]] = [
@@ -20,6 +21,7 @@ LOCAL_WINDOWS: list[dict[str, Any]] = [
         "desk": "gifu-hs",
         "hours": "授業日 8:30〜17:00",
         "phone": ("058-000-0001", "main", "授業日 8:30〜17:00", "教育相談室直通（デモ用の番号）"),
+        "schedule": (["MO", "TU", "WE", "TH", "FR"], "08:30", "17:00"),
     },
     {
         "slug": "gifu-city-jinken-shohi",
@@ -35,24 +37,36 @@ LOCAL_WINDOWS: list[dict[str, Any]] = [
         "municipality": "岐阜市",
         "hours": "平日 8:45〜17:30",
         "phone": ("058-000-0002", "main", "平日 8:45〜17:30", "デモ用の番号"),
+        "schedule": (["MO", "TU", "WE", "TH", "FR"], "08:45", "17:30"),
     },
 ]
 
 
 def load(stdout) -> None:
     """Make sure the seed catalogue is complete and add the demo desks' local windows."""
-    load_catalogue(Organization, Service, Phone)
+    load_catalogue(Organization, Service, Phone, Schedule)
     for entry in LOCAL_WINDOWS:
         fields = dict(entry)
         org_slug, org_name = fields.pop("organization")
         number, kind, hours, note = fields.pop("phone")
+        weekdays, opens, closes = fields.pop("schedule")
         fields["organization"], _ = Organization.objects.get_or_create(
             slug=org_slug, defaults={"name": org_name}
         )
         if "desk" in fields:
             fields["desk"] = Desk.objects.get(slug=fields["desk"])
         service, created = Service.objects.get_or_create(
-            slug=fields.pop("slug"), defaults={**fields, "last_verified": SEED_VERIFIED}
+            slug=fields.pop("slug"),
+            defaults={**fields, "languages": ["ja"], "last_verified": SEED_VERIFIED},
         )
         if created:
             Phone.objects.create(service=service, number=number, kind=kind, hours=hours, note=note)
+        if not service.schedules.exists():
+            Schedule.objects.create(
+                service=service,
+                weekdays=weekdays,
+                opens_at=datetime.time.fromisoformat(opens),
+                closes_at=datetime.time.fromisoformat(closes),
+                closed_on_holidays=True,
+                closed_year_end=True,
+            )

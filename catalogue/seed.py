@@ -5,7 +5,12 @@ already exists, so admins' edits survive.
 """
 
 import datetime
+import uuid
 from typing import Any
+
+# Fixed for ever: every installation derives the same HSDS identifier for a seed entry from its
+# slug, so two desks' feeds name a national window alike.
+IDENTIFIER_NAMESPACE = uuid.UUID("6f3b1c52-8f0e-5d8a-9b61-2a4f0c7e9d13")
 
 SEED_VERIFIED = datetime.date(2026, 11, 28)
 
@@ -411,19 +416,64 @@ SERVICES: list[dict[str, Any]] = [
 
 SEED_SLUGS = frozenset(service["slug"] for service in SERVICES)
 
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
+EVERY_DAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+ROUND_THE_CLOCK = (EVERY_DAY, "00:00", "23:59", False, False)
 
-def load_catalogue(organization_model, service_model, phone_model) -> int:
+# Structured opening hours: (weekdays, opens, closes, closed on holidays, closed 12/29–1/3).
+SCHEDULES: dict[str, list[tuple[list[str], str, str, bool, bool]]] = {
+    "houterasu": [(WEEKDAYS, "09:00", "21:00", True, True), (["SA"], "09:00", "17:00", True, True)],
+    "jinken": [(WEEKDAYS, "08:30", "17:15", True, True)],
+    "kodomo-jinken-110": [(WEEKDAYS, "08:30", "17:15", True, True)],
+    "ipa-anshin": [
+        (WEEKDAYS, "10:00", "12:00", True, True),
+        (WEEKDAYS, "13:30", "17:00", True, True),
+    ],
+    "police-110": [ROUND_THE_CLOCK],
+    "kodomo-sos-24": [ROUND_THE_CLOCK],
+    "yorisoi": [ROUND_THE_CLOCK],
+    "jidou-189": [ROUND_THE_CLOCK],
+    "emergency-119": [ROUND_THE_CLOCK],
+}
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.fields)
+
+
+def load_schedules(service, schedule_model) -> None:
+    """Give a seed window its structured opening hours."""
+    for weekdays, opens, closes, holidays, year_end in SCHEDULES.get(service.slug, []):
+        schedule_model.objects.create(
+            service=service,
+            uuid=uuid.uuid5(IDENTIFIER_NAMESPACE, f"schedule:{service.slug}:{weekdays}:{opens}"),
+            weekdays=weekdays,
+            opens_at=datetime.time.fromisoformat(opens),
+            closes_at=datetime.time.fromisoformat(closes),
+            closed_on_holidays=holidays,
+            closed_year_end=year_end,
+        )
+
+
+def load_catalogue(organization_model, service_model, phone_model, schedule_model=None) -> int:
     """Create every seed organisation and window that is missing; return how many windows."""
+    identified = _has_field(service_model, "uuid")
     organizations = {}
     for slug, name, name_en, url in ORGANIZATIONS:
+        defaults: dict[str, Any] = {"name": name, "name_en": name_en, "url": url}
+        if identified:
+            defaults["uuid"] = uuid.uuid5(IDENTIFIER_NAMESPACE, f"organization:{slug}")
         organizations[slug], _ = organization_model.objects.get_or_create(
-            slug=slug, defaults={"name": name, "name_en": name_en, "url": url}
+            slug=slug, defaults=defaults
         )
     created = 0
     for entry in SERVICES:
         fields = {key: value for key, value in entry.items() if key not in {"slug", "phones"}}
         fields["organization"] = organizations[fields["organization"]]
         fields.setdefault("last_verified", SEED_VERIFIED)
+        if identified:
+            fields["uuid"] = uuid.uuid5(IDENTIFIER_NAMESPACE, f"service:{entry['slug']}")
+            fields["languages"] = ["ja"]
         service, was_created = service_model.objects.get_or_create(
             slug=entry["slug"], defaults=fields
         )
@@ -435,4 +485,6 @@ def load_catalogue(organization_model, service_model, phone_model) -> int:
                 )
                 for i, (number, kind, hours, note) in enumerate(entry["phones"])
             )
+            if schedule_model is not None:
+                load_schedules(service, schedule_model)
     return created

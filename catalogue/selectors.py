@@ -20,7 +20,7 @@ def services_for(user: User, *, include_inactive: bool = False) -> QuerySet[Serv
     )
     if not include_inactive:
         services = services.active()
-    return services.select_related("organization").prefetch_related("phones")
+    return services.select_related("organization").prefetch_related("phones", "schedules")
 
 
 def service_search(

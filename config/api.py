@@ -9,7 +9,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from cases.api import CaseViewSet
-from catalogue.api import ServiceViewSet
+from catalogue.api import HsdsServiceViewSet, ServiceViewSet
 from referrals.api import (
     CaseDeletionRequestsView,
     CaseReferralsView,
@@ -23,6 +23,7 @@ from triage.api import SuggestionView
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("catalogue/services", ServiceViewSet, basename="service")
+router.register("hsds/services", HsdsServiceViewSet, basename="hsds-service")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("cases", CaseViewSet, basename="case")

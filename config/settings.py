@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -192,6 +193,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "simple_history",
     "audit",
     "accounts",
     "catalogue",
@@ -218,6 +220,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "audit.middleware.AuditActorMiddleware",
+    # Records who made each change to a catalogue window (its history on the admin page).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, so that a session ended for idleness can say so on the sign-in page.
     "accounts.middleware.SessionLimitsMiddleware",
@@ -486,6 +490,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": REMINDER_SWEEP_SECONDS,
         "options": {"expires": REMINDER_SWEEP_SECONDS},
     },
+    # The catalogue (catalogue/tasks.py): sites weekly, the review mail monthly, feeds daily.
+    "check-links": {
+        "task": "catalogue.tasks.check_links",
+        "schedule": crontab(minute=30, hour=3, day_of_week="sunday"),
+    },
+    "send-review-digests": {
+        "task": "catalogue.tasks.send_review_digests",
+        "schedule": crontab(minute=0, hour=8, day_of_month=1),
+    },
+    "sync-subscriptions": {
+        "task": "catalogue.tasks.sync_subscriptions",
+        "schedule": crontab(minute=15, hour=4),
+    },
 }
 REMINDER_SWEEP_ON_START = env_bool("REMINDER_SWEEP_ON_START", True)
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 100)
@@ -496,6 +513,9 @@ REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 
 # Catalogue entries not verified for this many days are flagged for review.
 CATALOGUE_REVIEW_AFTER_DAYS = env_int("CATALOGUE_REVIEW_AFTER_DAYS", 180)
+# The weekly link check: seconds to wait for one site, and how many hosts at once.
+LINK_CHECK_TIMEOUT_SECONDS = env_int("LINK_CHECK_TIMEOUT_SECONDS", 10)
+LINK_CHECK_CONCURRENCY = env_int("LINK_CHECK_CONCURRENCY", 4)
 # Statistics cells below this count are suppressed everywhere they are shown.
 STATS_SUPPRESSION_THRESHOLD = env_int("STATS_SUPPRESSION_THRESHOLD", 3)
 

@@ -18,13 +18,20 @@ from django.conf import settings
 from django.test import Client
 
 from cases.models import Case
+from catalogue.models import stable_uuid
 from tests.cases.test_isolation import CASE_KEYS, UNPLACED, _walk
 from tests.cases.test_isolation import rows as isolation_rows  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
 # Route parameters that name no row of a case, with a value that reaches the view.
-VALUES = {"slug": "ihaho", "table": "service", "fmt": "csv", "token_id": "1"}
+VALUES = {
+    "slug": "ihaho",
+    "table": "service",
+    "fmt": "csv",
+    "token_id": "1",
+    "id": str(stable_uuid("service", "ihaho")),  # the HSDS identifier of a national window
+}
 # The query parameters the pages and the API read, dates and numbers among them.
 PARAMETERS = (
     "page", "notes", "desk", "from", "to", "fiscal_year", "due_before", "status", "category",

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import F
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Desk
 from catalogue.models import Service
-from catalogue.vocabulary import Category, Flag, Situation, Wish
+from catalogue.vocabulary import Action, Audience, Category, Flag, Situation, Wish
 from triage.models import RulesetVersion, SuggestionRule
 
 DESIGNATED_PLATFORMS = frozenset({"x", "instagram", "facebook", "youtube", "tiktok", "line"})
@@ -98,6 +99,116 @@ class Ruleset:
     # Every desk's id and kind by slug; who may act for a desk is checked apart from this.
     desks: dict[str, tuple[int, str]]
     memo: dict = field(default_factory=dict)
+    # Local windows that declare what they do, matched without rules (see add_local_hits).
+    local_windows: tuple[LocalWindow, ...] = ()
+
+
+@dataclass(frozen=True)
+class LocalWindow:
+    service_id: int
+    area: str
+    categories: frozenset[str]
+    actions: frozenset[str]
+    audience: str
+
+
+# What a person's wish asks a window to do, and how the reason names it.
+WISH_ACTIONS: dict[str, frozenset[str]] = {
+    Wish.UNSURE: frozenset({Action.ADVICE}),
+    Wish.EXPERT: frozenset({Action.ADVICE, Action.TECHNICAL_ADVICE}),
+    Wish.DELETE: frozenset({Action.DELETION_REQUEST, Action.PROVIDER_CONTACT}),
+    Wish.DAMAGES: frozenset({Action.LEGAL_AID}),
+    Wish.DANGER: frozenset({Action.POLICE_REPORT, Action.INVESTIGATION}),
+    Wish.REPORT: frozenset({Action.POLICE_REPORT, Action.DELETION_REQUEST}),
+    Wish.TALK: frozenset({Action.EMOTIONAL_SUPPORT}),
+}
+WISH_PHRASES: dict[str, Promise] = {
+    Wish.UNSURE: gettext_lazy("どうしたらよいかの相談"),
+    Wish.EXPERT: gettext_lazy("専門的な助言"),
+    Wish.DELETE: gettext_lazy("削除の相談"),
+    Wish.DAMAGES: gettext_lazy("法律の相談"),
+    Wish.DANGER: gettext_lazy("身の危険・被害の相談"),
+    Wish.REPORT: gettext_lazy("通報の相談"),
+    Wish.TALK: gettext_lazy("悩みの相談"),
+}
+
+
+def compile_local_windows(services: dict[int, Service]) -> tuple[LocalWindow, ...]:
+    """Collect the local windows that declare an action, with the name of the area they serve."""
+    local = [
+        service
+        for service in services.values()
+        if service.scope != Service.Scope.NATIONAL and service.actions
+    ]
+    desk_names = dict(
+        Desk.objects.filter(id__in={service.desk_id for service in local}).values_list("id", "name")
+    )
+    windows = []
+    for service in local:
+        if service.scope == Service.Scope.MUNICIPALITY:
+            area = service.municipality
+        elif service.scope == Service.Scope.PREFECTURE:
+            area = service.prefecture
+        else:
+            area = desk_names.get(service.desk_id or 0, "")
+        windows.append(
+            LocalWindow(
+                service_id=service.id,
+                area=area,
+                categories=frozenset(service.categories),
+                actions=frozenset(service.actions),
+                audience=service.audience,
+            )
+        )
+    return tuple(windows)
+
+
+def add_local_hits(
+    ruleset: Ruleset, intake: Intake, wishes: frozenset[str], hits: dict[int, list]
+) -> None:
+    """Add the local windows of the desk's area that take the intake's content and wish.
+
+    A match is ranked beside the national windows that do the same thing (never among the
+    urgent lines) and explained as 「<area>の窓口: <what it helps with>」.
+    """
+    if intake.desk_id is None or not ruleset.local_windows:
+        return
+    if not wishes and intake.situation == Situation.WORRIES:
+        wishes = frozenset({Wish.TALK.value})
+    minor = Flag.MINOR in intake.flags
+    for window in ruleset.local_windows:
+        if intake.desk_id not in ruleset.local_audience.get(window.service_id, ()):
+            continue
+        if window.categories and not window.categories & intake.categories:
+            continue
+        if (window.audience == Audience.CHILDREN and not minor) or (
+            window.audience == Audience.ADULTS and minor
+        ):
+            continue
+        matched = [
+            wish for wish in Wish.values if wish in wishes and WISH_ACTIONS[wish] & window.actions
+        ]
+        if not matched:
+            continue
+        actions = frozenset().union(*(WISH_ACTIONS[wish] for wish in matched)) & window.actions
+        weight = max(
+            (
+                hit[2]
+                for hit in hits.values()
+                if not hit[1] and actions & set(ruleset.services[hit[0]].actions)
+            ),
+            default=0,
+        )
+        reasons = [
+            _("%(area)sの窓口: %(help)s") % {"area": window.area, "help": WISH_PHRASES[wish]}
+            for wish in matched
+        ]
+        hit = hits.get(window.service_id)
+        if hit is None:
+            hits[window.service_id] = [window.service_id, 0, weight, reasons]
+            continue
+        hit[2] = max(hit[2], weight)
+        hit[3].extend(reason for reason in reasons if reason not in hit[3])
 
 
 def _local_audience(services: dict[int, Service], desks: list[tuple]) -> dict[int, frozenset[int]]:
@@ -124,7 +235,7 @@ def compile_ruleset(version: int) -> Ruleset:
         service.id: service
         for service in Service.objects.active()
         .select_related("organization")
-        .prefetch_related("phones")
+        .prefetch_related("phones", "schedules")
     }
     desk_windows: dict[int, list[int]] = {}
     for service in services.values():
@@ -158,6 +269,7 @@ def compile_ruleset(version: int) -> Ruleset:
         desk_windows={desk: tuple(ids) for desk, ids in desk_windows.items()},
         local_audience=_local_audience(services, desks),
         desks={slug: (desk_id, kind) for desk_id, slug, kind, *_area in desks},
+        local_windows=compile_local_windows(services),
     )
 
 
@@ -244,6 +356,7 @@ def evaluate(ruleset: Ruleset, intake: Intake) -> list[tuple[int, int, int, list
                 hit[2] = rule.weight
             if reason not in hit[3]:
                 hit[3].append(reason)
+    add_local_hits(ruleset, intake, wishes, hits)
     ranked = sorted(hits.values(), key=lambda hit: (hit[1] or 99, -hit[2], hit[0]))
     return [
         (service_id, urgency, weight, reasons) for service_id, urgency, weight, reasons in ranked
