@@ -1021,3 +1021,186 @@ UNSEEN: tuple[tuple[str, Expected], ...] = (
     ("みなさんの前で晒されたのがつらいと話している。", ()),
     ("ちゃんと話を聞いてもらえなかったと、母親が憤っている。", ()),
 )
+
+
+# The development set of the issue on names in every script, text written to dodge, fewer
+# false alarms and crisis words: tuned on, so its figures say only that the rules do what was
+# meant. Each entry is ``(text, expected, tags)``; a tag names the position of the names
+# (subject, object, relation, title, quote, list, role), "dodge" for structured identifiers
+# written to slip past a filter, or the kind of a name-free narrative.
+Tagged = tuple[tuple[str, Expected, tuple[str, ...]], ...]
+
+DEV: Tagged = (
+    # Katakana and hiragana names.
+    ("同級生のジュリアが写真を勝手に載せた。", (("person_name", "ジュリア"),), ("relation",)),
+    ("ミサキに『キモい』とLINEで言われた。", (("person_name", "ミサキ"),), ("object",)),
+    ("クラスのレオンが相談者の動画を拡散した。", (("person_name", "レオン"),), ("relation",)),
+    ("友達のあおばが悪口を広めている。", (("person_name", "あおば"),), ("relation",)),
+    ("娘はしずかちゃんに無視されている。", (("person_name", "しずか"),), ("object",)),
+    ("カナタくんから裸の写真を送れと言われた。", (("person_name", "カナタ"),), ("subject",)),
+    ("後輩のみずきがグループから相談者を外した。", (("person_name", "みずき"),), ("relation",)),
+    ("マリアさんと名乗る人から連絡が来た。", (("person_name", "マリア"),), ("subject",)),
+    (
+        "名前はリョウという人物が、娘に会おうと誘っている。",
+        (("person_name", "リョウ"),),
+        ("quote",),
+    ),
+    (
+        "相手はトモヤ、ハルト、ケイの三人。",
+        (("person_name", "トモヤ"), ("person_name", "ハルト"), ("person_name", "ケイ")),
+        ("list",),
+    ),
+    ("加害者はユウキ（同じクラス）。", (("person_name", "ユウキ"),), ("role",)),
+    ("加害生徒はれいじ（2年）とのこと。", (("person_name", "れいじ"),), ("role",)),
+    # Relation phrases and surnames that are words.
+    ("母親の森が相談者の写真を晒した。", (("person_name", "森"),), ("relation",)),
+    ("父の入江が勝手にアカウントを作った。", (("person_name", "入江"),), ("relation",)),
+    ("祖母の林が詐欺の電話に出た。", (("person_name", "林"),), ("relation",)),
+    ("担任の小川がクラスで相談者の名前を出した。", (("person_name", "小川"),), ("relation",)),
+    (
+        "父親の菅野から、毎晩のように暴言のメッセージが届く。",
+        (("person_name", "菅野"),),
+        ("relation",),
+    ),
+    ("森という名前の人物が、掲示板に書き込んでいる。", (("person_name", "森"),), ("quote",)),
+    ("入江という名前の男から、しつこくDMが来る。", (("person_name", "入江"),), ("quote",)),
+    ("叔父の平井が、相談者の画像を親戚に送った。", (("person_name", "平井"),), ("relation",)),
+    # Before a title or role.
+    ("山岸店長から深夜に連絡が来る。", (("person_name", "山岸"),), ("title",)),
+    ("元請けの大野社長にSNSで中傷された。", (("person_name", "大野"),), ("title",)),
+    ("鳥居知事の記者会見の動画に、相談者が映り込んだ。", (("person_name", "鳥居"),), ("title",)),
+    ("部活の顧問の柏木先生が写真を消してくれない。", (("person_name", "柏木"),), ("title",)),
+    (
+        "マイク先生に相談したが、取り合ってもらえなかった。",
+        (("person_name", "マイク"),),
+        ("title",),
+    ),
+    ("店長の西田が、従業員の写真を勝手に掲載した。", (("person_name", "西田"),), ("relation",)),
+    ("サッカー部の監督の三浦が暴言をLINEで送っている。", (("person_name", "三浦"),), ("relation",)),
+    # Named in a role.
+    ("加害者は杉本（同じクラス）。", (("person_name", "杉本"),), ("role",)),
+    ("加害者は林（同じクラス）で、毎日悪口を書き込む。", (("person_name", "林"),), ("role",)),
+    ("相手は大塚という上級生。", (("person_name", "大塚"),), ("role",)),
+    # Quotes and lists.
+    ("『さとみ、写真消してよ』と娘が送った。", (("person_name", "さとみ"),), ("quote",)),
+    ("「ヒカル」というアカウントから晒された。", (("person_name", "ヒカル"),), ("quote",)),
+    (
+        "中川、堀、服部の三人が相談者を無視している。",
+        (("person_name", "中川"), ("person_name", "堀"), ("person_name", "服部")),
+        ("list",),
+    ),
+    # Romaji and mixed.
+    ("相手は Taro Yamada という大学生。", (("person_name", "Taro Yamada"),), ("quote",)),
+    ("加害者は Kenji Sato で、同じゼミの学生。", (("person_name", "Kenji Sato"),), ("role",)),
+    ("友達のYuiがストーリーに写真を上げた。", (("person_name", "Yui"),), ("relation",)),
+    ("Haruka Mori が相談者になりすましている。", (("person_name", "Haruka Mori"),), ("subject",)),
+    (
+        "ケンジ・Smithと名乗る人物から連絡があった。",
+        (("person_name", "ケンジ・Smith"),),
+        ("subject",),
+    ),
+    # Written to dodge.
+    (
+        "電話番号は090\u200b1234\u200b5678だと書かれた。",
+        (("phone", "090\u200b1234\u200b5678"),),
+        ("dodge",),
+    ),
+    (
+        "〇九〇ー一二三四ー五六七八に電話しろと書かれていた。",
+        (("phone", "〇九〇ー一二三四ー五六七八"),),
+        ("dodge",),
+    ),
+    (
+        "０８０ー９８７６ー５４３２の番号が晒された。",
+        (("phone", "０８０ー９８７６ー５４３２"),),
+        ("dodge",),
+    ),
+    (
+        "090ハイフン1111ハイフン2222に連絡しろとDMが来た。",
+        (("phone", "090ハイフン1111ハイフン2222"),),
+        ("dodge",),
+    ),
+    (
+        "連絡先は taro.yamada[at]example.com と書かれていた。",
+        (("email", "taro.yamada[at]example.com"),),
+        ("dodge",),
+    ),
+    (
+        "メールは hanako アット example ドット jp らしい。",
+        (("email", "hanako アット example ドット jp"),),
+        ("dodge",),
+    ),
+    (
+        "mika(at)mail(dot)example(dot)com に送れと言われた。",
+        (("email", "mika(at)mail(dot)example(dot)com"),),
+        ("dodge",),
+    ),
+    ("掲示板に123456789018と書き込まれた。", (("my_number", "123456789018"),), ("dodge",)),
+    ("番号は0９0-１2３4-5６7８です。", (("phone", "0９0-１2３4-5６7８"),), ("dodge",)),
+    (
+        "090\u30fb2345\u30fb6789に電話がかかってくる。",
+        (("phone", "090\u30fb2345\u30fb6789"),),
+        ("dodge",),
+    ),
+    (
+        "mail: ｋｅｎ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ に晒された。",
+        (("email", "ｋｅｎ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ"),),
+        ("dodge",),
+    ),
+    # Name-free: organisations, schools, temples and shrines, places, windows, sites.
+    ("山之内製薬の広告を装った詐欺メールが届いた。", (), ("organisation",)),
+    ("西念寺の境内で撮られた写真が無断で使われた。", (), ("temple_shrine",)),
+    ("千秋小学校の保護者会で、SNSの使い方が話題になった。", (), ("school",)),
+    ("大字森で撮影された動画に家が映っている。", (), ("place",)),
+    ("字入江の公民館で説明会があった。", (), ("place",)),
+    ("八幡神社の祭りの写真が、加工されて出回っている。", (), ("temple_shrine",)),
+    ("松本歯科医院の口コミ欄に、相談者への中傷が書かれた。", (), ("organisation",)),
+    ("岡田建設のアルバイト募集に応募した後、しつこく勧誘される。", (), ("organisation",)),
+    ("東福寺駅の近くで待ち伏せされたことがある。", (), ("place",)),
+    ("日本弁護士連合会の法律相談を案内した。nichibenren.or.jp も伝えた。", (), ("window",)),
+    ("文部科学省の24時間子供SOSダイヤル（mext.go.jp）を紹介した。", (), ("window",)),
+    ("まもろうよこころ（mhlw.go.jp/mamorouyokokoro/）を一緒に見た。", (), ("window",)),
+    ("違法・有害情報相談センターに、削除の方法を相談するよう勧めた。", (), ("window",)),
+    ("2025年4月15日に約3万円を振り込んだ。", (), ("date_amount",)),
+    ("令和6年の秋から、月に2万円ずつ要求されていた。", (), ("date_amount",)),
+    ("森林公園で撮られた写真が、知らないアカウントに載っている。", (), ("place",)),
+    ("県立岐阜商業高校の文化祭の動画が拡散した。", (), ("school",)),
+    ("ゲームで何度も死んだと笑っていた。", (), ("crisis_word",)),
+)
+
+# Crisis phrases and their negatives: ``(text, expected kinds, tag)``.
+CRISIS_DEV: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("もう死にたいとLINEに書いていた。", ("suicidal",), "suicidal"),
+    ("消えたいと何度も話している。", ("suicidal",), "suicidal"),
+    ("学校からいなくなりたいと言っている。", ("suicidal",), "suicidal"),
+    ("死にたいほど恥ずかしかったと話した。", ("suicidal",), "hyperbole"),
+    ("生きているのがつらいと泣いていた。", ("suicidal",), "suicidal"),
+    ("自殺をほのめかす投稿をしている。", ("suicidal",), "suicidal"),
+    ("リスカの写真をストーリーに上げていた。", ("suicidal",), "suicidal"),
+    ("飛び降りるしかないと書いていた。", ("suicidal",), "suicidal"),
+    ("楽になりたい、もう終わりにしたいと言う。", ("suicidal",), "suicidal"),
+    ("シニタイとだけ送ってきた。", ("suicidal",), "suicidal"),
+    ("「殺す」とDMで言われた。", ("imminent_danger",), "imminent_danger"),
+    ("家に行くからなと書き込まれた。", ("imminent_danger",), "imminent_danger"),
+    ("住所を晒してやると脅された。", ("imminent_danger",), "imminent_danger"),
+    ("学校の帰りに待ち伏せすると言われた。", ("imminent_danger",), "imminent_danger"),
+    ("刺してやるというメッセージが届いた。", ("imminent_danger",), "imminent_danger"),
+    ("殺されるかもしれないと怯えている。", ("imminent_danger",), "imminent_danger"),
+    ("画像をばらまかれたくなければ5万円払えと言われた。", ("threat",), "sextortion"),
+    ("もっと写真を送らないと動画を拡散すると脅されている。", ("threat",), "sextortion"),
+    ("裸の画像をばらまくぞ、金を払えとDMが来た。", ("threat",), "sextortion"),
+    ("秘密をばらすぞと脅されている。", ("threat",), "threat"),
+    # Negatives.
+    ("ゲームで「死んだ」と笑っていた。", (), "game"),
+    ("祖父が先月亡くなり、落ち込んでいる。", (), "bereavement"),
+    ("ニュースで殺人事件を見て、不安になったという。", (), "news"),
+    ("希死念慮は確認されず。", (), "negation"),
+    ("死にたいとは思っていないと話した。", (), "negation"),
+    ("自殺念慮なし。本人は落ち着いている。", (), "negation"),
+    ("祖母の死をきっかけに、SNSで心ない言葉を受けた。", (), "bereavement"),
+    ("ドラマで刺されるシーンを見たと話した。", (), "fiction"),
+    ("スマホの画面が消えたと言っていた。", (), "other"),
+    ("家に行く予定だった友達が来なかった。", (), "other"),
+    ("ゲームのキャラを殺すのが楽しいと言っていた。", (), "game"),
+    ("写真を送ってしまったが、脅されてはいない。", (), "negation"),
+)
