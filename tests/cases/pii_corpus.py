@@ -1182,7 +1182,7 @@ CRISIS_DEV: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("シニタイとだけ送ってきた。", ("suicidal",), "suicidal"),
     ("「殺す」とDMで言われた。", ("imminent_danger",), "imminent_danger"),
     ("家に行くからなと書き込まれた。", ("imminent_danger",), "imminent_danger"),
-    ("住所を晒してやると脅された。", ("imminent_danger",), "imminent_danger"),
+    ("住所を晒してやると脅された。", ("imminent_danger", "threat"), "imminent_danger"),
     ("学校の帰りに待ち伏せすると言われた。", ("imminent_danger",), "imminent_danger"),
     ("刺してやるというメッセージが届いた。", ("imminent_danger",), "imminent_danger"),
     ("殺されるかもしれないと怯えている。", ("imminent_danger",), "imminent_danger"),
