@@ -309,15 +309,20 @@ def live_check(text: str, morphology: bool) -> None:
     crisis.find_crisis(text, analysis=analysis)
 
 
-def p95_ms(text: str, *, morphology: bool) -> float:
+def p95_ms(text: str, *, morphology: bool) -> tuple[float, float]:
+    """Return the p95 of the wall-clock time and of this thread's CPU time, in ms.
+
+    On a shared machine the wall clock includes waiting for a core; the CPU time does not.
+    """
     live_check(text, morphology)
-    timings = []
+    wall, cpu = [], []
     for _ in range(RUNS):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         live_check(text, morphology)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return timings[int(len(timings) * 0.95) - 1]
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+    index = int(RUNS * 0.95) - 1
+    return sorted(wall)[index], sorted(cpu)[index]
 
 
 _MEMORY_PROBE = """
@@ -394,14 +399,18 @@ def main() -> int:
         f"\np95 of one live check (find_pii + find_crisis, one analysis) on {len(text)} "
         f"characters over {RUNS} runs:"
     )
-    print(f"  rules + SudachiPy {timing:6.2f} ms   rules only {timing_rules:6.2f} ms")
+    print(
+        f"  rules + SudachiPy {timing[0]:6.2f} ms (CPU {timing[1]:6.2f} ms)   "
+        f"rules only {timing_rules[0]:6.2f} ms (CPU {timing_rules[1]:6.2f} ms)"
+    )
+    print(f"  load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("peak memory of a process after one live check:")
     print(
         f"  rules + SudachiPy {memory_mib(text, morphology=True):6.1f} MiB   "
         f"rules only {memory_mib(text, morphology=False):6.1f} MiB"
     )
     print(f"  (this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB)")
-    checks[f"p95 ≤ {P95_TARGET_MS} ms"] = timing <= P95_TARGET_MS
+    checks[f"p95 ≤ {P95_TARGET_MS} ms (wall clock)"] = timing[0] <= P95_TARGET_MS
     print("\nTargets (held-out and fresh sets):")
     for name, met in checks.items():
         print(f"  {'met   ' if met else 'MISSED'} {name}")

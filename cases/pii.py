@@ -1136,15 +1136,24 @@ _LATIN_PAIR = re.compile(
 )
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9@._/#\-])([A-Z][a-z]{1,15}|[A-Z]{3,15})(?![A-Za-z0-9@])")
 # An organisation, school, temple, shrine or place whose name starts with a surname.
-_ORGANISATION_AFTER = re.compile(
-    "^(?:製薬|製作所|製菓|工業|建設|商事|商店|産業|電機|電器|運輸|銀行|証券|保険|物産|興業|工務店"
+_ORGANISATION_WORDS = (
+    "製薬|製作所|製菓|工業|建設|商事|商店|産業|電機|電器|運輸|銀行|証券|保険|物産|興業|工務店"
     "|株式会社|有限会社|ホールディングス|グループ|財団|法人|組合|協会|事務所|法律事務所|歯科|医院"
     "|病院|クリニック|薬局|眼科|内科|外科|皮膚科|耳鼻科|小児科|整骨院|接骨院|寺|院|神社|大社|神宮|宮|八幡|稲荷|教会|小学校|中学校|高校|高等学校"
     "|大学|短大|学園|学院|高専|幼稚園|保育園|保育所|こども園|塾|書店|食堂|旅館|ホテル|駅|町|村"
     "|地区|丁目|公園|公民館|図書館|会館|ホール|センター|通り|橋|川|トンネル|インター|商店街|団地"
-    "|ビル|線|署|交番|役場|役所|市役所|区役所|城|温泉|高原|湖|港|岬|山|峠)"
+    "|ビル|線|署|交番|役場|役所|市役所|区役所|城|温泉|高原|湖|港|岬|山|峠|記念館|美術館|博物館|資料館"
 )
+_ORGANISATION_AFTER = re.compile(f"^(?:{_ORGANISATION_WORDS})")
 _PLACE_BEFORE = re.compile("(?:大字|小字|字|株式会社|\\(株\\)|有限会社)$")
+# The end of a longer proper noun a name-like word sits in (千代保稲荷神社, 霞間ヶ渓, 杉原千畝記念館).
+_PROPER_NOUN_END = re.compile(
+    f"(?:{_ORGANISATION_WORDS}|記念館|美術館|博物館|資料館|文学館|渓|峡|谷|滝|岳|峰|池|沼"
+    "|浜|島|崎|湾|浦|ダム|古墳|遺跡|庭園|桜|祭り?)$"
+)
+_SPAN_ORGANISATION_END = re.compile("(?:寺|神社|大社|神宮|教会|学校|病院|会館)$")
+_RUN_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}ヶノ]")
+_TITLE_AFTER = re.compile(f"^(?:{_TITLES})")
 
 
 def _is_katakana_common(
@@ -1240,8 +1249,11 @@ def _hiragana_word_end(norm: str, tokens: list[_Token], start: int, end: int) ->
         while index < len(tokens) and tokens[index].start < candidate:
             inside.append(tokens[index].pos[0])
             index += 1
-        # ゆうと（…: before a bracket or a stop, a particle SudachiPy read inside is the name's.
-        allowed = {"助詞"} if norm[candidate : candidate + 1] in "(（、。," else set()
+        # ゆうと（同じ部活）: a word with a note in brackets after it is named, whatever
+        # SudachiPy reads in it; before a stop, a particle it reads inside is the name's.
+        if norm[candidate : candidate + 1] == "(":
+            return candidate
+        allowed = {"助詞"} if norm[candidate : candidate + 1] in "、。," else set()
         if candidate < len(norm) and not (set(inside) & (_NOT_IN_A_NAME - allowed)):
             return candidate
         if candidate == len(norm) and not (set(inside) & _NOT_IN_A_NAME):
@@ -1339,8 +1351,17 @@ def _joined_names(
 def _not_a_person(norm: str, start: int, end: int) -> bool:
     """Return whether a name-like word is part of an organisation, school, temple or place."""
     after = norm[end : end + 8]
-    if _HONORIFIC_AFTER.match(after):
+    if _HONORIFIC_AFTER.match(after) or _TITLE_AFTER.match(after):
         return False
+    if _SPAN_ORGANISATION_END.search(norm, start, end):
+        return True
+    run_start, run_end = start, end
+    while run_start > 0 and start - run_start < 12 and _RUN_CHARS.match(norm[run_start - 1]):
+        run_start -= 1
+    while run_end < len(norm) and run_end - end < 12 and _RUN_CHARS.match(norm[run_end]):
+        run_end += 1
+    if (run_start, run_end) != (start, end) and _PROPER_NOUN_END.search(norm, run_start, run_end):
+        return True
     return bool(
         _ORGANISATION_AFTER.match(after) or _PLACE_BEFORE.search(norm[max(0, start - 5) : start])
     )
