@@ -76,9 +76,9 @@ def compare(title: str, entries: list[Entry], person_spans: list[list[list[int]]
     rules: dict[str, int] = {}
     both: dict[str, int] = {}
     clean = alarmed_rules = alarmed_both = 0
-    for (text, annotations, _tags), extra in zip(entries, person_spans, strict=True):
+    for (text, annotated, _tags), extra in zip(entries, person_spans, strict=True):
         findings = pii.find_pii(text)
-        for kind, start, end in locate(text, annotations):
+        for kind, start, end in locate(text, annotated):
             if kind != "person_name":
                 continue
             script = script_of(text[start:end])
@@ -87,7 +87,7 @@ def compare(title: str, entries: list[Entry], person_spans: list[list[list[int]]
             expected[script] = expected.get(script, 0) + 1
             rules[script] = rules.get(script, 0) + hit
             both[script] = both.get(script, 0) + (hit or second)
-        if not annotations:
+        if not annotated:
             clean += 1
             alarmed_rules += bool(findings)
             alarmed_both += bool(findings or extra)
