@@ -741,6 +741,7 @@ _LATIN_HONORIFIC = re.compile(f"(?<![A-Za-z0-9])([A-Z][a-z]{{1,15}})(?={_HONORIF
 _KANA_TITLE = re.compile("くん|ちゃん|さん|さま|君|様")
 _KANA_TITLE_AND = re.compile("(?:くん|ちゃん|さん|さま)(?:と|や|も)?")
 _HIRAGANA_CHAR = re.compile(f"[{_HIRAGANA}]")
+_WORD_ENDING_IN_TITLE = ("たく", "みな", "おつか", "ごちそう", "おかげ", "ごくろう", "おつかれ")
 # Kinship and other words that take ちゃん or さん in speech: ばあちゃん, みなさん, ねこちゃん.
 _NOT_KANA_NAMES = _words(
     "あか ばあ じい ねえ にい かあ とう ぼっ ちび みな だんな あなた こども かみ ほとけ ひめ"
@@ -928,6 +929,9 @@ def _kana_titled_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]
         title = token_at.get(end)
         if title is not None and title.pos[0] not in ("接尾辞", "名詞"):
             continue
+        # たくさん, いろいろさま: SudachiPy reads the title as the end of another word.
+        if title is None and norm[max(0, end - 6) : end].endswith(_WORD_ENDING_IN_TITLE):
+            continue
         start = end
         while start > 0 and end - start < 12 and _HIRAGANA_CHAR.match(norm[start - 1]):
             start -= 1
@@ -1113,7 +1117,8 @@ _NOT_HIRAGANA_NAMES = _words(
 )
 # Named in a role: 加害者は杉本（同じクラス）, 相手は大塚という上級生.
 _ROLE_SLOT = re.compile(
-    "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|書き込んだ人|送信者)"
+    "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|書き込んだ人|送信者"
+    f"|{_RELATIONS})"
     "(?:は|が|:|：)[、\\s]?"
     f"([{_KANJI}]{{1,4}}|[{_KATAKANA}]{{2,10}}|[{_HIRAGANA}]{{2,6}})"
     "(?=\\s?[(（、。,]|という|って|で|と|\\s?\\(|$)"
@@ -1199,6 +1204,22 @@ def _title_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     return spans
 
 
+# A katakana word someone's mother, post or account belongs to is someone: ミホの母親.
+_POSSESSOR_AFTER = re.compile(
+    "の(?:母親|父親|母|父|兄|姉|弟|妹|家|親|保護者|投稿|アカウント|裏アカ|写真|動画|彼氏|彼女|友達"
+    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト)|を中心に"
+)
+_OBJECT_OF_AN_ACT = re.compile(f"を(?:[^。、]{{0,8}}?)(?:{_PERSON_ACTION.pattern}|怖が|避け|責め)")
+_BRACKETED_LIST = re.compile(
+    "(?:[0-9一二三四五六七八九十]+人|[0-9一二三四五六七八九十]+名|男子|女子|生徒|友達|メンバー)"
+    "[(（]([^()（）「」]{2,40})[)）]"
+)
+_QUOTED_HANDLE = re.compile(
+    "(?:アカウント|ユーザー|ユーザ|名前|ニックネーム|あだ名|あだな|ハンドルネーム|表示名)(?:名)?"
+    f"(?:は|の|:)?[「『]([{_HIRAGANA}{_KATAKANA}{_KANJI}ー]{{2,12}})[」』]"
+)
+
+
 def _katakana_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     """Return katakana words in a person's place that the dictionary does not read as a thing."""
     tokens_at = {(token.start, token.end): token for token in tokens}
@@ -1209,8 +1230,47 @@ def _katakana_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             continue
         start, end = match.span()
         before = norm[max(0, start - 10) : start]
-        if _in_person_context(norm, start, end) or _GROUP_BEFORE.search(before):
+        if (
+            _in_person_context(norm, start, end)
+            or _GROUP_BEFORE.search(before)
+            or _POSSESSOR_AFTER.match(norm, end)
+            or (_could_be_name(word) and _OBJECT_OF_AN_ACT.match(norm, end))
+        ):
             spans.append((start, end))
+    return spans
+
+
+def _listed_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return the names listed in brackets after a count of people: 男子3人（ケンタ、ソウマ）."""
+    tokens_at = {(token.start, token.end): token for token in tokens}
+    spans = []
+    for match in _BRACKETED_LIST.finditer(norm):
+        position = match.start(1)
+        for item in re.split("([、,・/])", match.group(1)):
+            start, end = position, position + len(item)
+            position = end
+            if not item or item in "、,・/":
+                continue
+            if _KATAKANA_RUN.fullmatch(item):
+                if not _is_katakana_common(item, tokens_at, (start, end), places=False) or (
+                    item not in _KATAKANA_COMMON and _could_be_name(item)
+                ):
+                    spans.append((start, end))
+            elif (_KANJI_WORD.fullmatch(item) and not _is_role(item) and _could_be_name(item)) or (
+                _HIRAGANA_CHAR.match(item) and item in _KANA_GIVEN_NAMES
+            ):
+                spans.append((start, end))
+    return spans
+
+
+def _quoted_handles(norm: str) -> list[tuple[int, int]]:
+    """Return the names an account or a nickname is given in quotes: アカウント「ゆみか」."""
+    spans = []
+    for match in _QUOTED_HANDLE.finditer(norm):
+        word = match.group(1)
+        if _PSEUDONYM_MARK.match(word[0]) and len(word) <= 2:
+            continue
+        spans.append(match.span(1))
     return spans
 
 
@@ -1285,8 +1345,13 @@ def _role_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             word = norm[start:end]
             if end < 0 or word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES:
                 continue
-        elif _is_katakana_common(word, tokens_at, (start, end)):
-            continue
+        else:
+            # A katakana word here must be one the dictionary knows as a name (ユウキ, リオ):
+            # オンラインゲーム after 息子が is a thing.
+            whole = tokens_at.get((start, end))
+            known = _could_be_name(word) or (whole is not None and whole.is_person_name)
+            if _is_katakana_common(word, tokens_at, (start, end)) or (tokens and not known):
+                continue
         spans.append((start, end))
     return spans
 
@@ -1380,6 +1445,8 @@ def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         + _katakana_names(norm, tokens)
         + _hiragana_after_relation(norm)
         + _role_names(norm, tokens)
+        + _listed_names(norm, tokens)
+        + _quoted_handles(norm)
     )
     spans = sorted(spans + _surname_words(norm, tokens, spans))
     spans = sorted(spans + _joined_names(norm, tokens, spans))
