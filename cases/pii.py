@@ -977,7 +977,9 @@ def _tagged_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             if given and not _is_role(given.group(1)):
                 end = given.end()
         word = norm[start:end]
-        if not re.fullmatch(f"[{_KANJI}{_HIRAGANA}{_KATAKANA} ]+", word) or _is_role(word):
+        # A role word is a role (店長, 社長), but a full name may end like one (織田信長).
+        is_role = word in _NOT_NAMES or (len(word) <= 2 and _is_role(word))
+        if not re.fullmatch(f"[{_KANJI}{_HIRAGANA}{_KATAKANA} ]+", word) or is_role:
             continue
         if _KANA_ONLY.match(word):
             # 娘のりこ: SudachiPy may read the particle as the start of a name (のりこ).
@@ -1240,26 +1242,75 @@ def _katakana_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     return spans
 
 
+_KATAKANA_FULL_NAME = re.compile(
+    f"(?<![{_KATAKANA}])[{_KATAKANA}]{{2,10}}・[{_KATAKANA}]{{2,10}}(?![{_KATAKANA}])"
+)
+_HIRAGANA_AFTER_AND = re.compile(
+    f"と([{_HIRAGANA}]{{2,6}}?)(?=(?:くん|ちゃん|さん)?(?:が|に|から|は|も|を|の|、))"
+)
+
+
+def _katakana_full_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return katakana names in two parts that SudachiPy both reads as names: ジョン・レノン."""
+    tokens_at = {(token.start, token.end): token for token in tokens}
+    spans = []
+    for match in _KATAKANA_FULL_NAME.finditer(norm):
+        first = match.group().split("・")[0]
+        start, end = match.span()
+        middle = start + len(first)
+        parts = (tokens_at.get((start, middle)), tokens_at.get((middle + 1, end)))
+        if all(part is not None and part.is_person_name for part in parts):
+            spans.append((start, end))
+    return spans
+
+
+def _hiragana_joined(
+    norm: str, tokens: list[_Token], found: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Return a hiragana name joined by と to a name found: こうへいとだいきが."""
+    ends = {end for _, end in found}
+    spans = []
+    for match in _HIRAGANA_AFTER_AND.finditer(norm):
+        start, end = match.span(1)
+        word = match.group(1)
+        if match.start() not in ends or word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES:
+            continue
+        if word in _KANA_GIVEN_NAMES or (tokens and end in {token.end for token in tokens}):
+            spans.append((start, end))
+    return spans
+
+
 def _listed_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
-    """Return the names listed in brackets after a count of people: 男子3人（ケンタ、ソウマ）."""
+    """Return the names listed in brackets after a count of people: 男子3人（ケンタ、ソウマ）.
+
+    Once one item reads as a name, the others in the list are names too.
+    """
     tokens_at = {(token.start, token.end): token for token in tokens}
     spans = []
     for match in _BRACKETED_LIST.finditer(norm):
         position = match.start(1)
+        items: list[tuple[int, int]] = []
+        named = False
         for item in re.split("([、,・/])", match.group(1)):
             start, end = position, position + len(item)
             position = end
             if not item or item in "、,・/":
                 continue
             if _KATAKANA_RUN.fullmatch(item):
-                if not _is_katakana_common(item, tokens_at, (start, end), places=False) or (
-                    item not in _KATAKANA_COMMON and _could_be_name(item)
-                ):
-                    spans.append((start, end))
-            elif (_KANJI_WORD.fullmatch(item) and not _is_role(item) and _could_be_name(item)) or (
-                _HIRAGANA_CHAR.match(item) and item in _KANA_GIVEN_NAMES
-            ):
-                spans.append((start, end))
+                if item in _KATAKANA_COMMON:
+                    continue
+                items.append((start, end))
+                named = named or not _is_katakana_common(
+                    item, tokens_at, (start, end), places=False
+                )
+            elif _KANJI_WORD.fullmatch(item) and not _is_role(item):
+                items.append((start, end))
+                named = named or _could_be_name(item)
+            elif _HIRAGANA_CHAR.match(item) and len(item) <= 6:
+                items.append((start, end))
+                named = named or item in _KANA_GIVEN_NAMES
+        if named:
+            spans.extend(items)
     return spans
 
 
@@ -1447,9 +1498,11 @@ def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         + _role_names(norm, tokens)
         + _listed_names(norm, tokens)
         + _quoted_handles(norm)
+        + _katakana_full_names(norm, tokens)
     )
     spans = sorted(spans + _surname_words(norm, tokens, spans))
     spans = sorted(spans + _joined_names(norm, tokens, spans))
+    spans = sorted(spans + _hiragana_joined(norm, tokens, spans))
     spans = [(start, end) for start, end in spans if not _not_a_person(norm, start, end)]
     merged: list[tuple[int, int]] = []
     for start, end in spans:
