@@ -790,6 +790,7 @@ _RELATIONS = (
     "|ルームメイト|フレンド|相方|知人|親友|教師|先生|主任|マネージャー|オーナー|彼"
 )
 _RELATION_BEFORE = re.compile(f"(?:{_RELATIONS})の?$")
+_RELATION_AND_NO_BEFORE = re.compile(f"(?:{_RELATIONS})の$")
 _PERSON_SLOT = re.compile(
     f"(?:{_RELATIONS})の([{_KANJI}]{{2,3}}?)(?:氏|様|君|殿)?(?=から|が|に|と|は|も)"
 )
@@ -842,7 +843,11 @@ def _named_as_person(norm: str, start: int, end: int) -> bool:
     if _HONORIFIC_AFTER.match(after) or _PERSON_NOUN_AFTER.match(after.lstrip(" ")):
         return True
     before = norm[max(0, start - 8) : start]
-    if _RELATION_BEFORE.search(before) or _NAME_LABEL_BEFORE.search(before):
+    # 同級生ユウキ, 先輩の森; but 先生方 is one word, not a relation and a name.
+    related = _RELATION_AND_NO_BEFORE.search(before) or (
+        _RELATION_BEFORE.search(before) and not _KANJI_CHAR.match(norm[start])
+    )
+    if related or _NAME_LABEL_BEFORE.search(before):
         return True
     # Called by name inside quoted speech: 『あやね、…』
     return start > 0 and norm[start - 1] in "『「" and after[:1] in "、,!?"
@@ -1074,7 +1079,8 @@ def _stands_for_a_person(norm: str, tokens: list[_Token], start: int, end: int) 
     if particle is None:
         return False
     before = norm[max(0, start - 8) : start]
-    if _RELATION_BEFORE.search(before) or _GROUP_BEFORE.search(before):
+    # 先輩の千葉が, but not 先生方が: a word run into the relation is part of it.
+    if _RELATION_AND_NO_BEFORE.search(before) or _GROUP_BEFORE.search(before):
         return True
     if start > 0 and norm[start - 1] not in _CLAUSE_OPENERS:
         return False
@@ -1159,6 +1165,10 @@ _PROPER_NOUN_END = re.compile(
     "|浜|島|崎|湾|浦|ダム|古墳|遺跡|庭園|桜|祭り?)$"
 )
 _SPAN_ORGANISATION_END = re.compile("(?:寺|神社|大社|神宮|教会|学校|病院|会館)$")
+# A name-like span that itself ends in an organisation's word (ヤマト運輸) is that organisation.
+_LONG_ORGANISATION_END = re.compile(
+    "(?:" + "|".join(word for word in _ORGANISATION_WORDS.split("|") if len(word) >= 2) + ")$"
+)
 _RUN_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}ヶノ]")
 _TITLE_AFTER = re.compile(f"^(?:{_TITLES})")
 
@@ -1470,6 +1480,9 @@ def _not_a_person(norm: str, start: int, end: int) -> bool:
     if _HONORIFIC_AFTER.match(after) or _TITLE_AFTER.match(after):
         return False
     if _SPAN_ORGANISATION_END.search(norm, start, end):
+        return True
+    suffix = _LONG_ORGANISATION_END.search(norm, start, end)
+    if suffix and suffix.start() > start:
         return True
     run_start, run_end = start, end
     while run_start > 0 and start - run_start < 12 and _RUN_CHARS.match(norm[run_start - 1]):

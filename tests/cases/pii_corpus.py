@@ -1229,6 +1229,8 @@ DEV: Tagged = (
     ),
     ("小学5年生の息子がオンラインゲームで暴言を受けている。", (), ("role_word",)),
     ("オープン・チャットで晒された。", (), ("platform",)),
+    ("学校の先生方が対応を協議した。", (), ("role_word",)),
+    ("ヤマト運輸の不在通知を装ったメール。", (), ("organisation",)),
 )
 
 # Crisis phrases and their negatives: ``(text, expected kinds, tag)``.
