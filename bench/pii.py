@@ -336,7 +336,13 @@ text = {text!r}
 analysis = pii.analyse(text, morphology={morphology})
 pii.find_pii(text, analysis=analysis)
 crisis.find_crisis(text, analysis=analysis)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# ru_maxrss survives exec on Linux (it would count the parent's peak): read the peak of this
+# program's own memory where the kernel says it.
+try:
+    with open("/proc/self/status") as status:
+        print(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+except OSError:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
