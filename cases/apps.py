@@ -15,3 +15,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(create_cache_table, sender=self)
+        from cases import public
+
+        public.connect()

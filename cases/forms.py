@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import desks_for
 from accounts.models import Membership, User
-from cases.models import FREE_TEXT_MAX_LENGTH, Case
+from cases.models import FREE_TEXT_MAX_LENGTH, Case, CrisisPrompt
 from catalogue.vocabulary import AgeBand, Category, Channel, Consulter, Platform
 from triage.forms import UNKNOWN_CODE, TriageForm
 
@@ -95,6 +95,13 @@ class IntakeForm(TriageForm):
         required=False,
         error_messages={"invalid_choice": UNKNOWN_CODE},
     )
+    # Set by static/js/pii-check.js when the counsellor declines a crisis prompt.
+    crisis_declined = forms.MultipleChoiceField(
+        choices=CrisisPrompt.choices,
+        required=False,
+        widget=forms.MultipleHiddenInput,
+        error_messages={"invalid_choice": UNKNOWN_CODE},
+    )
     summary = forms.CharField(
         label=_("概要"),
         required=False,
@@ -138,6 +145,7 @@ class IntakeForm(TriageForm):
                 "channel",
                 "platforms",
                 "summary",
+                "crisis_declined",
             )
         }
 

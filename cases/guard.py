@@ -11,9 +11,10 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
-from cases import pii
-from cases.models import FREE_TEXT_MAX_LENGTH
+from cases import crisis, pii
+from cases.models import FREE_TEXT_MAX_LENGTH, CrisisPrompt
 
 
 class PersonalDataError(ValidationError):
@@ -74,6 +75,54 @@ def free_text_findings(text: str) -> tuple[list[str], list[str]]:
     findings = pii.find_pii(text)
     kinds = list(dict.fromkeys(finding.kind for finding in findings))
     return kinds, describe(text, findings)
+
+
+CRISIS_QUESTIONS = {
+    crisis.SUICIDAL: _noop("死や自殺をほのめかす言葉があります。「%(label)s」を付けますか？"),
+    crisis.IMMINENT_DANGER: _noop(
+        "差し迫った危険を示す言葉があります。「%(label)s」を付けますか？"
+    ),
+    crisis.THREAT: _noop("脅迫を示す言葉があります。内容に「%(label)s」を付けますか？"),
+}
+
+
+def crisis_prompts(field: str, findings: list[crisis.Finding]) -> list[dict[str, object]]:
+    """Return one prompt per code found (its first phrase), for the live check to show."""
+    prompts: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for finding in findings:
+        if finding.kind in seen:
+            continue
+        seen.add(finding.kind)
+        label = CrisisPrompt(finding.kind).label
+        prompts.append(
+            {
+                "code": finding.kind,
+                "field": crisis.FIELD_OF_KIND[finding.kind],
+                "source": field,
+                "start": finding.start,
+                "end": finding.end,
+                "label": label,
+                "question": _(CRISIS_QUESTIONS[finding.kind]) % {"label": label},
+            }
+        )
+    return prompts
+
+
+def live_check(field: str, text: str) -> tuple[list[str], list[dict[str, object]]]:
+    """Read the text once for both the personal-data guard and the crisis reader.
+
+    Returns the guard's messages and the crisis prompts; nothing is kept.
+    """
+    if not text or not text.strip():
+        return [], []
+    if too_long := length_errors(text=text):
+        raise ValidationError(too_long["text"], code="max_length")
+    analysis = pii.analyse(text)
+    findings = pii.find_pii(text, analysis=analysis)
+    return describe(text, findings), crisis_prompts(
+        field, crisis.find_crisis(text, analysis=analysis)
+    )
 
 
 def guard_free_text(**fields: str) -> None:

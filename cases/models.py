@@ -24,6 +24,14 @@ FREE_TEXT_MAX_LENGTH = 4000
 CODE_LISTS = {"wishes": Wish, "categories": Category, "flags": Flag, "platforms": Platform}
 
 
+class CrisisPrompt(models.TextChoices):
+    """The codes the crisis reader prompts while the counsellor types (cases.crisis)."""
+
+    SUICIDAL = "suicidal", _("相談者自身に希死念慮がある")
+    IMMINENT_DANGER = "imminent_danger", _("生命・身体に差し迫った危険")
+    THREAT = "threat", _("脅迫・殺害予告・爆破予告")
+
+
 class CaseCounter(models.Model):
     """The last reference number given at one desk in one year; locked while a case is opened."""
 
@@ -93,6 +101,13 @@ class Case(models.Model):
         help_text=_(
             "個人を特定できる情報（氏名・住所・電話番号・ID・URLなど）は書かないでください。"
         ),
+    )
+    # A prompt the counsellor declined is kept as its code, never the phrase that raised it.
+    crisis_declined = models.JSONField(
+        _("付けなかった緊急の候補"),
+        default=list,
+        blank=True,
+        validators=[code_list_validator(CrisisPrompt)],
     )
     status = models.CharField(
         _("状況"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True

@@ -11,9 +11,11 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 
@@ -36,40 +38,59 @@ KIND_LABELS: dict[str, str] = {
     "school_class": gettext_noop("学校名・学年・組"),
 }
 
-# The catalogue's public windows: their numbers and sites lead to no one.
-CATALOGUE_PHONE_NUMBERS: frozenset[str] = frozenset(
-    {
-        "0570078374",
-        "0570003110",
-        "0120007110",
-        "0120078310",
-        "0120279338",
-        "0570064556",
-        "0359787509",
-        "0367455600",
-        "110",
-        "119",
-        "188",
-        "189",
-        "9110",
-        "8891",
-    }
-)
-CATALOGUE_HOSTS: frozenset[str] = frozenset(
-    {
-        "houterasu.or.jp",
-        "npa.go.jp",
-        "ihaho.jp",
-        "jinken.go.jp",
-        "moj.go.jp",
-        "saferinternet.or.jp",
-        "safe-line.jp",
-        "internethotline.jp",
-        "ipa.go.jp",
-        "mhlw.go.jp",
-        "soumu.go.jp",
-    }
-)
+
+@dataclass(frozen=True)
+class PublicEntries:
+    """What the catalogue publishes and so leads to no one: its windows' numbers, sites, names."""
+
+    phone_numbers: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()
+    names: tuple[str, ...] = ()
+
+    @cached_property
+    def names_pattern(self) -> re.Pattern[str] | None:
+        names = sorted(
+            {_nfkc(name) for name in self.names if len(name) >= 2}, key=len, reverse=True
+        )
+        return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+# The catalogue lives in the database, which this module does not know: cases.public
+# registers a provider that reads it. Its answer is kept for PUBLIC_ENTRIES_MAX_AGE seconds
+# or until invalidate_public_entries() (called when the catalogue changes).
+PUBLIC_ENTRIES_MAX_AGE = 300.0
+_public_provider: Callable[[], PublicEntries] | None = None
+_public_cache: tuple[float, PublicEntries] | None = None
+_public_lock = threading.Lock()
+
+
+def register_public_entries(provider: Callable[[], PublicEntries] | None) -> None:
+    """Set the function that reads the catalogue's public entries, and forget the old answer."""
+    global _public_provider
+    _public_provider = provider
+    invalidate_public_entries()
+
+
+def invalidate_public_entries() -> None:
+    """Forget the catalogue's public entries, so the next check reads them again."""
+    global _public_cache
+    with _public_lock:
+        _public_cache = None
+
+
+def public_entries() -> PublicEntries:
+    """Return the catalogue's public entries, read at most once per PUBLIC_ENTRIES_MAX_AGE."""
+    global _public_cache
+    cached = _public_cache
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < PUBLIC_ENTRIES_MAX_AGE:
+        return cached[1]
+    entries = _public_provider() if _public_provider is not None else PublicEntries()
+    with _public_lock:
+        _public_cache = (now, entries)
+    return entries
+
+
 # A platform's bare address names the platform, not a person; any path may.
 PLATFORM_HOSTS: frozenset[str] = frozenset(
     {
@@ -107,30 +128,70 @@ class Finding:
     end: int
 
 
-def find_pii(text: str, *, morphology: bool = True) -> list[Finding]:
-    """Return the personal data found in text, sorted; morphology=False skips SudachiPy."""
+@dataclass(frozen=True)
+class Analysis:
+    """One reading of a text that every reader shares: normalised once, tokenised once."""
+
+    text: str
+    normalised: _Normalised
+    tokens: list[_Token]
+
+    @property
+    def norm(self) -> str:
+        return self.normalised.text
+
+    @cached_property
+    def token_starts(self) -> frozenset[int]:
+        return frozenset(token.start for token in self.tokens)
+
+
+def analyse(text: str, *, morphology: bool = True) -> Analysis:
+    """Normalise text and tokenise it with SudachiPy (unless morphology is False), once."""
+    normalised = _Normalised.of(text)
+    tokens = _tokens(normalised.text) if morphology and text else []
+    return Analysis(text, normalised, tokens)
+
+
+def find_pii(
+    text: str, *, morphology: bool = True, analysis: Analysis | None = None
+) -> list[Finding]:
+    """Return the personal data found in text, sorted; morphology=False skips SudachiPy.
+
+    Pass the analysis that cases.crisis also reads, so that the text is read once.
+    """
     if not text:
         return []
-    normalised = _Normalised.of(text)
+    if analysis is None:
+        analysis = analyse(text, morphology=morphology)
+    normalised = analysis.normalised
     norm = normalised.text
+    tokens = analysis.tokens
+    public = public_entries()
     candidates: dict[str, list[tuple[int, int]]] = {
         "email": _emails(norm),
-        "url": _urls(norm),
+        "url": _urls(norm, public),
         "my_number": _my_numbers(norm),
-        "phone": _phones(norm),
+        "phone": _phones(norm, public),
         "postal_code": _postal_codes(norm),
         "birth_date": _birth_dates(norm),
         "school_class": _school_classes(norm),
         "address": _addresses(norm),
         "sns_id": _sns_ids(norm),
     }
-    tokens = _tokens(norm) if morphology else []
     candidates["person_name"] = _person_names(norm, tokens)
+    # The catalogue's own windows and organisations are public: nothing inside one is found.
+    masked = (
+        [match.span() for match in public.names_pattern.finditer(norm)]
+        if public.names_pattern is not None
+        else []
+    )
 
     taken: list[tuple[int, int]] = []
     findings = []
     for kind in _PRIORITY:
         for start, end in candidates[kind]:
+            if any(start < mask_end and mask_start < end for mask_start, mask_end in masked):
+                continue
             # taken holds disjoint spans in order: only the neighbours can overlap.
             index = bisect.bisect_left(taken, (start, end))
             neighbours = taken[max(0, index - 1) : index + 1]
@@ -160,12 +221,51 @@ def is_valid_my_number(digits: str) -> bool:
 
 _VOICING_MARKS = "\u3099\u309a\uff9e\uff9f"
 _MAX_COMBINING = 30
-_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2500\u2501\u30fc\ufe58")
+_DASHES = frozenset(
+    "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2500\u2501\u30fc\ufe58\u30fb~\u301c"
+)
+# Characters that show nothing, written inside a number or an address to slip past a filter.
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c"
+    "\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff\u3164\uffa0"
+)
+# Cyrillic and Greek letters that look like Latin ones (а, о, е, р, с …), read as Latin.
+_LOOK_ALIKES = str.maketrans(
+    "АВЕКМНОРСТХУаеорсухіјԁԛѕԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιοκνρτυχ",
+    "ABEKMHOPCTXYaeopcyxijdqswABEZHIKMNOPTYXaiokvptux",
+)
+_KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_NUMERAL = "0-9〇零一二三四五六七八九"
+_NUMERAL_SEPARATOR = "\\- \u2010-\u2015\u2212\u2500\u2501\u30fc\u30fb~\u301c"
+# A run of seven or more numerals written out one by one (〇九〇ー一二三四…) is a number.
+_NUMERAL_RUN = re.compile(
+    f"[{_NUMERAL}](?:[{_NUMERAL_SEPARATOR}]?[{_NUMERAL}]){{6,40}}(?![{_NUMERAL}])"
+)
+_SPELLED_SEPARATOR = re.compile(
+    r"(?<=[0-9])\s?(?:ハイフン|はいふん|ダッシュ|だっしゅ|マイナス|の|ノ)\s?(?=[0-9])"
+)
+_SPELLED_AT = re.compile(
+    r"(?<=[A-Za-z0-9_.\-])\s?(?:\[\s?at\s?\]|\(\s?at\s?\)|\{\s?at\s?\}|<at>|アットマーク|アット"
+    r"|あっとまーく|あっと)\s?(?=[A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_SPELLED_DOT = re.compile(
+    r"(?<=[A-Za-z0-9])\s?(?:\[\s?dot\s?\]|\(\s?dot\s?\)|\{\s?dot\s?\}|<dot>|ドット|どっと)\s?"
+    r"(?=[A-Za-z0-9])",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=8192)
 def _nfkc(piece: str) -> str:
     return unicodedata.normalize("NFKC", piece)
+
+
+@lru_cache(maxsize=8192)
+def _normalise_piece(piece: str) -> str:
+    """NFKC, with look-alike letters read as Latin and invisible characters dropped."""
+    normalised = _nfkc(piece).translate(_LOOK_ALIKES)
+    return "".join(char for char in normalised if char not in _INVISIBLE)
 
 
 @dataclass(frozen=True)
@@ -176,12 +276,20 @@ class _Normalised:
 
     @classmethod
     def of(cls, text: str) -> _Normalised:
-        """Normalise text, remembering which original characters each character came from."""
+        """Normalise text, remembering which original characters each character came from.
+
+        NFKC (full-width to half-width), invisible characters dropped, look-alike letters read
+        as Latin, numerals written in kanji read as digits, dashes and spelled-out separators
+        between digits read as "-", and spelled-out "at" and "dot" read as "@" and ".".
+        """
         chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
         i, length = 0, len(text)
         while i < length:
+            if text[i] in _INVISIBLE:
+                i += 1
+                continue
             j = i + 1
             # A base character and its combining marks normalise together (ｶﾞ → ガ), up to
             # Unicode's stream-safe limit: NFKC reorders a run of marks in quadratic time.
@@ -191,15 +299,54 @@ class _Normalised:
                 and (text[j] in _VOICING_MARKS or unicodedata.combining(text[j]))
             ):
                 j += 1
-            for char in _nfkc(text[i:j]):
-                chars.append(char)
+            piece = _normalise_piece(text[i:j])
+            if len(piece) == 1:
+                chars.append(piece)
                 starts.append(i)
                 ends.append(j)
+            else:
+                chars.extend(piece)
+                starts.extend([i] * len(piece))
+                ends.extend([j] * len(piece))
             i = j
+        joined = "".join(chars)
+        for run in _NUMERAL_RUN.finditer(joined):
+            value = run.group()
+            if value.translate(_KANJI_DIGITS) != value and value.strip("〇") != "":
+                for k in range(run.start(), run.end()):
+                    chars[k] = chars[k].translate(_KANJI_DIGITS)
         for k in range(1, len(chars) - 1):
             if chars[k] in _DASHES and chars[k - 1].isdigit() and chars[k + 1].isdigit():
                 chars[k] = "-"
-        return cls("".join(chars), tuple(starts), tuple(ends))
+        normalised = cls("".join(chars), tuple(starts), tuple(ends))
+        for pattern, replacement in (
+            (_SPELLED_SEPARATOR, "-"),
+            (_SPELLED_AT, "@"),
+            (_SPELLED_DOT, "."),
+        ):
+            normalised = normalised._rewrite(pattern, replacement)
+        return normalised
+
+    def _rewrite(self, pattern: re.Pattern[str], replacement: str) -> _Normalised:
+        """Replace every match by one character that stands for all the characters it was."""
+        if not pattern.search(self.text):
+            return self
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        position = 0
+        for match in pattern.finditer(self.text):
+            chars.extend(self.text[position : match.start()])
+            starts.extend(self.starts[position : match.start()])
+            ends.extend(self.ends[position : match.start()])
+            chars.append(replacement)
+            starts.append(self.starts[match.start()])
+            ends.append(self.ends[match.end() - 1])
+            position = match.end()
+        chars.extend(self.text[position:])
+        starts.extend(self.starts[position:])
+        ends.extend(self.ends[position:])
+        return _Normalised("".join(chars), tuple(starts), tuple(ends))
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text back to the text as given."""
@@ -253,14 +400,14 @@ _URL = re.compile(
 _URL_HOST = re.compile(r"^(?:https?://)?([^/?#:]+)(.*)$")
 
 
-def _urls(norm: str) -> list[tuple[int, int]]:
+def _urls(norm: str, public: PublicEntries) -> list[tuple[int, int]]:
     spans = []
     for match in _URL.finditer(norm):
         url = match.group().rstrip(".,;:!?'")
         parts = _URL_HOST.match(url)
         host, rest = parts.groups() if parts else ("", url)
         host = host.lower().removeprefix("www.").removeprefix("m.")
-        if any(host == known or host.endswith("." + known) for known in CATALOGUE_HOSTS):
+        if any(host == known or host.endswith("." + known) for known in public.hosts):
             continue
         if host in PLATFORM_HOSTS and rest in ("", "/"):
             continue
@@ -270,15 +417,26 @@ def _urls(norm: str) -> list[tuple[int, int]]:
 
 _MY_NUMBER = re.compile(r"(?<![0-9\-])[0-9]{4}[ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![0-9\-])")
 _MY_NUMBER_WORD = re.compile(r"マイナンバー|個人番号")
+# A twelve-digit number labelled as something else (注文番号は…) is that thing.
+_OTHER_NUMBER_LABEL = re.compile(
+    r"(?:注文|伝票|受付|問い合わせ|問合せ|管理|会員|お客様|追跡|取引|口座|契約|請求|予約|整理|申込"
+    r"|お問い合わせ|商品|製造|シリアル)(?:番号|No\.?|ID)"
+)
 
 
 def _my_numbers(norm: str) -> list[tuple[int, int]]:
     spans = []
     for match in _MY_NUMBER.finditer(norm):
-        if not is_valid_my_number(re.sub(r"[ \-]", "", match.group())):
+        digits = re.sub(r"[ \-]", "", match.group())
+        # Twelve digits with a valid check digit are a My Number, named or not; grouped ones
+        # (1234 5678 9012) need the word nearby, as a grouped number may be anything.
+        if not is_valid_my_number(digits):
             continue
         nearby = norm[max(0, match.start() - 30) : match.end() + 15]
-        if _MY_NUMBER_WORD.search(nearby):
+        if _MY_NUMBER_WORD.search(nearby) or (
+            len(match.group()) == 12
+            and not _OTHER_NUMBER_LABEL.search(_clause_before(norm, match.start(), 15))
+        ):
             spans.append(match.span())
     return spans
 
@@ -289,8 +447,8 @@ _ELEVEN_DIGIT_PREFIXES = ("070", "080", "090", "050", "020")
 _PHONE_MAX_DIGITS = 11
 
 
-def _is_phone_number(digits: str) -> bool:
-    if digits in CATALOGUE_PHONE_NUMBERS:
+def _is_phone_number(digits: str, public: PublicEntries) -> bool:
+    if digits in public.phone_numbers:
         return False
     if len(digits) == 11:
         return digits.startswith(_ELEVEN_DIGIT_PREFIXES) or digits.startswith("0800")
@@ -299,7 +457,7 @@ def _is_phone_number(digits: str) -> bool:
     return False
 
 
-def _phones(norm: str) -> list[tuple[int, int]]:
+def _phones(norm: str, public: PublicEntries) -> list[tuple[int, int]]:
     spans = []
     for match in _PHONE.finditer(norm):
         candidate = match.group()
@@ -321,7 +479,7 @@ def _phones(norm: str) -> list[tuple[int, int]]:
             digits = "".join(group.group() for group in groups[:count])
             if international:
                 digits = "0" + digits.removeprefix("0")
-            if _is_phone_number(digits):
+            if _is_phone_number(digits, public):
                 end = match.start() + groups[count - 1].end()
                 # "(058)" is part of the number; the "(" of "（090-…）" is punctuation.
                 start = match.start()
@@ -583,6 +741,7 @@ _LATIN_HONORIFIC = re.compile(f"(?<![A-Za-z0-9])([A-Z][a-z]{{1,15}})(?={_HONORIF
 _KANA_TITLE = re.compile("くん|ちゃん|さん|さま|君|様")
 _KANA_TITLE_AND = re.compile("(?:くん|ちゃん|さん|さま)(?:と|や|も)?")
 _HIRAGANA_CHAR = re.compile(f"[{_HIRAGANA}]")
+_WORD_ENDING_IN_TITLE = ("たく", "みな", "おつか", "ごちそう", "おかげ", "ごくろう", "おつかれ")
 # Kinship and other words that take ちゃん or さん in speech: ばあちゃん, みなさん, ねこちゃん.
 _NOT_KANA_NAMES = _words(
     "あか ばあ じい ねえ にい かあ とう ぼっ ちび みな だんな あなた こども かみ ほとけ ひめ"
@@ -623,11 +782,18 @@ _KATAKANA_COMMON = _words(
 
 _RELATIONS = (
     "娘|息子|友達|友だち|友人|同級生|クラスメイト|クラスメート|先輩|後輩|姉|妹|兄|弟|長女|次女|三女"
-    "|長男|次男|三男|彼氏|彼女|元彼|元カレ|元カノ|孫|相手|加害者|加害生徒|被害生徒|幼なじみ|知り合い"
-    "|同僚|部員|生徒|児童|いとこ|甥|姪"
+    "|長男|次男|三男|彼氏|彼女|元彼|元カレ|元カノ|孫|相手|加害者|加害生徒|被害生徒|幼なじみ|幼馴染|知り合い"
+    "|同僚|部員|生徒|児童|いとこ|従兄弟|従姉妹|甥|姪"
+    "|母親|父親|母|父|祖母|祖父|義母|義父|継母|継父|叔母|叔父|伯母|伯父|おば|おじ|兄貴|姉貴|夫|妻"
+    "|元夫|元妻|旦那|嫁|婚約者|恋人|交際相手|元交際相手|同居人|親戚|担任|副担任|顧問|監督|コーチ"
+    "|店長|上司|部下|社長|部長|課長|校長|教頭|講師|塾講師|家庭教師|保護者|ママ友|パパ友|隣人|大家"
+    "|ルームメイト|フレンド|相方|知人|親友|教師|先生|主任|マネージャー|オーナー|彼"
 )
 _RELATION_BEFORE = re.compile(f"(?:{_RELATIONS})の?$")
-_PERSON_SLOT = re.compile(f"(?:{_RELATIONS})の([{_KANJI}]{{2,3}})(?=から|が|に|と|は|も)")
+_RELATION_AND_NO_BEFORE = re.compile(f"(?:{_RELATIONS})の$")
+_PERSON_SLOT = re.compile(
+    f"(?:{_RELATIONS})の([{_KANJI}]{{2,3}}?)(?:氏|様|君|殿)?(?=から|が|に|と|は|も)"
+)
 _PERSON_NOUN_AFTER = re.compile(
     "^[』」]?(?:(?:って|という|っていう)"
     "(?:子|人|男|女|奴|やつ|名前|生徒|同級生|アカウント|先輩|後輩|大学生|高校生|中学生)"
@@ -677,7 +843,11 @@ def _named_as_person(norm: str, start: int, end: int) -> bool:
     if _HONORIFIC_AFTER.match(after) or _PERSON_NOUN_AFTER.match(after.lstrip(" ")):
         return True
     before = norm[max(0, start - 8) : start]
-    if _RELATION_BEFORE.search(before) or _NAME_LABEL_BEFORE.search(before):
+    # 同級生ユウキ, 先輩の森; but 先生方 is one word, not a relation and a name.
+    related = _RELATION_AND_NO_BEFORE.search(before) or (
+        _RELATION_BEFORE.search(before) and not _KANJI_CHAR.match(norm[start])
+    )
+    if related or _NAME_LABEL_BEFORE.search(before):
         return True
     # Called by name inside quoted speech: 『あやね、…』
     return start > 0 and norm[start - 1] in "『「" and after[:1] in "、,!?"
@@ -764,6 +934,9 @@ def _kana_titled_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]
         title = token_at.get(end)
         if title is not None and title.pos[0] not in ("接尾辞", "名詞"):
             continue
+        # たくさん, いろいろさま: SudachiPy reads the title as the end of another word.
+        if title is None and norm[max(0, end - 6) : end].endswith(_WORD_ENDING_IN_TITLE):
+            continue
         start = end
         while start > 0 and end - start < 12 and _HIRAGANA_CHAR.match(norm[start - 1]):
             start -= 1
@@ -809,7 +982,9 @@ def _tagged_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             if given and not _is_role(given.group(1)):
                 end = given.end()
         word = norm[start:end]
-        if not re.fullmatch(f"[{_KANJI}{_HIRAGANA}{_KATAKANA} ]+", word) or _is_role(word):
+        # A role word is a role (店長, 社長), but a full name may end like one (織田信長).
+        is_role = word in _NOT_NAMES or (len(word) <= 2 and _is_role(word))
+        if not re.fullmatch(f"[{_KANJI}{_HIRAGANA}{_KATAKANA} ]+", word) or is_role:
             continue
         if _KANA_ONLY.match(word):
             # 娘のりこ: SudachiPy may read the particle as the start of a name (のりこ).
@@ -840,6 +1015,14 @@ def _unknown_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         if pieces[-1].end == end and all(token.pos[2] != "地名" for token in pieces):
             spans.append((start, end))
     return spans
+
+
+@lru_cache(maxsize=4096)
+def _could_be_name(word: str) -> bool:
+    """Return whether the dictionary knows the word as a person's name, among its readings."""
+    return any(
+        entry.part_of_speech()[1:3] == ("固有名詞", "人名") for entry in _dictionary().lookup(word)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -879,7 +1062,11 @@ def _surname_words(
         beside = (joined and end + joined.end() in starts) or (
             start > 0 and norm[start - 1] in "と、や" and start - 1 in ends
         )
-        if not (beside or _stands_for_a_person(norm, tokens, start, end)):
+        if not (
+            beside
+            or _stands_for_a_person(norm, tokens, start, end)
+            or _named_as_person(norm, start, end)
+        ):
             continue
         if _could_be_surname(word):
             spans.append((start, end))
@@ -892,7 +1079,8 @@ def _stands_for_a_person(norm: str, tokens: list[_Token], start: int, end: int) 
     if particle is None:
         return False
     before = norm[max(0, start - 8) : start]
-    if _RELATION_BEFORE.search(before) or _GROUP_BEFORE.search(before):
+    # 先輩の千葉が, but not 先生方が: a word run into the relation is part of it.
+    if _RELATION_AND_NO_BEFORE.search(before) or _GROUP_BEFORE.search(before):
         return True
     if start > 0 and norm[start - 1] not in _CLAUSE_OPENERS:
         return False
@@ -917,19 +1105,424 @@ def _stands_for_a_person(norm: str, tokens: list[_Token], start: int, end: int) 
     return False
 
 
+# A title after a name (山岸店長, 鳥居知事): the word before it is a name when it could be one.
+_TITLES = (
+    "店長|副店長|社長|副社長|会長|部長|課長|係長|所長|院長|園長|校長|教頭|知事|市長|町長|村長|区長"
+    "|議員|監督|コーチ|選手|先生|先輩|教諭|主任|理事長|署長|さん|氏"
+)
+_BEFORE_TITLE = re.compile(f"(?<![{_KANJI}])([{_KANJI}]{{1,4}})(?:{_TITLES})")
+_KATAKANA_RUN = re.compile(f"(?<![{_KATAKANA}A-Za-z])[{_KATAKANA}]{{2,10}}(?![{_KATAKANA}A-Za-z])")
+_HIRAGANA_AFTER_RELATION = re.compile(
+    f"(?:{_RELATIONS}|クラス|部活|ゼミ|塾|バイト先)の([{_HIRAGANA}]{{2,6}}?)"
+    "(?=ちゃん|くん|さん|って|という|から|には|とは|が|に|と|は|も|を|、|。|\\(|（)"
+)
+_NOT_HIRAGANA_NAMES = _words(
+    """
+    こと もの ひと かた ほう ため ところ うち なか あと まえ ほか みんな みな ため せい おかげ
+    ひとり ふたり たち ども かぞく おや おとな こども あいだ まわり よう わけ はず つもり とき
+    ころ ぶん など あたり へん がわ かお からだ いえ へや いう ような ように
+    """
+)
+# Named in a role: 加害者は杉本（同じクラス）, 相手は大塚という上級生.
+_ROLE_SLOT = re.compile(
+    "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|書き込んだ人|送信者"
+    f"|{_RELATIONS})"
+    "(?:は|が|:|：)[、\\s]?"
+    f"([{_KANJI}]{{1,4}}|[{_KATAKANA}]{{2,10}}|[{_HIRAGANA}]{{2,6}})"
+    "(?=\\s?[(（、。,]|という|って|で|と|\\s?\\(|$)"
+)
+# Romaji written as Japanese names are (Taro, Yamada): syllables of Hepburn romanisation.
+_ROMAJI_WORD = re.compile(
+    "(?:(?:[kgszjtdnhbpmyrwfc]|sh|ch|ts|ky|gy|ny|hy|by|py|my|ry)?[aiueo]{1,2}n?|nn?)+",
+    re.IGNORECASE,
+)
+_NOT_ROMAJI_NAMES = _words(
+    """
+    Nintendo Yahoo Toyota Honda Sony Mizuho Mitsubishi Sumitomo Hitachi Nikon Canon Suzuki
+    Yamaha Kawasaki Mazda Subaru Daihatsu Rakuten Mercari Sakura Tokyo Osaka Kyoto Nagoya Gifu
+    Kobe Japan Line Anime Manga Kawaii Emoji Karaoke Sushi Ramen Tinder Pairs Omiai Tapple
+    Mono Game Pokemon Minecraft Roblox Apex Valorant Zoom Mate Note Pixiv Ameba Mixi Gree Mobage
+    """
+)
+_LATIN_PAIR = re.compile(
+    r"(?<![A-Za-z0-9@._/#\-])([A-Z][a-z]{1,15}) ([A-Z][a-z]{1,15})(?![A-Za-z0-9@])"
+)
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9@._/#\-])([A-Z][a-z]{1,15}|[A-Z]{3,15})(?![A-Za-z0-9@])")
+# An organisation, school, temple, shrine or place whose name starts with a surname.
+_ORGANISATION_WORDS = (
+    "製薬|製作所|製菓|工業|建設|商事|商店|産業|電機|電器|運輸|銀行|証券|保険|物産|興業|工務店"
+    "|株式会社|有限会社|ホールディングス|グループ|財団|法人|組合|協会|事務所|法律事務所|歯科|医院"
+    "|病院|クリニック|薬局|眼科|内科|外科|皮膚科|耳鼻科|小児科|整骨院|接骨院|寺|院|神社|大社|神宮|宮|八幡|稲荷|教会|小学校|中学校|高校|高等学校"
+    "|大学|短大|学園|学院|高専|幼稚園|保育園|保育所|こども園|塾|書店|食堂|旅館|ホテル|駅|町|村"
+    "|地区|丁目|公園|公民館|図書館|会館|ホール|センター|通り|橋|川|トンネル|インター|商店街|団地"
+    "|ビル|線|署|交番|役場|役所|市役所|区役所|城|温泉|高原|湖|港|岬|山|峠|記念館|美術館|博物館|資料館"
+)
+_ORGANISATION_AFTER = re.compile(f"^(?:{_ORGANISATION_WORDS})")
+_PLACE_BEFORE = re.compile("(?:大字|小字|字|株式会社|\\(株\\)|有限会社)$")
+# The end of a longer proper noun a name-like word sits in (千代保稲荷神社, 霞間ヶ渓, 杉原千畝記念館).
+_PROPER_NOUN_END = re.compile(
+    f"(?:{_ORGANISATION_WORDS}|記念館|美術館|博物館|資料館|文学館|渓|峡|谷|滝|岳|峰|池|沼"
+    "|浜|島|崎|湾|浦|ダム|古墳|遺跡|庭園|桜|祭り?)$"
+)
+_SPAN_ORGANISATION_END = re.compile("(?:寺|神社|大社|神宮|教会|学校|病院|会館)$")
+# A name-like span that itself ends in an organisation's word (ヤマト運輸) is that organisation.
+_LONG_ORGANISATION_END = re.compile(
+    "(?:" + "|".join(word for word in _ORGANISATION_WORDS.split("|") if len(word) >= 2) + ")$"
+)
+_RUN_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}ヶノ]")
+_TITLE_AFTER = re.compile(f"^(?:{_TITLES})")
+
+
+def _is_katakana_common(
+    word: str,
+    tokens_at: dict[tuple[int, int], _Token],
+    span: tuple[int, int],
+    *,
+    places: bool = True,
+) -> bool:
+    """Return whether a katakana word is a thing, a place (unless places=False) or a firm."""
+    if word in _KATAKANA_COMMON or _SNS_WORD.fullmatch(word):
+        return True
+    if not tokens_at:
+        return False
+    token = tokens_at.get(span)
+    if token is not None and token.pos[0] != "名詞":
+        return True
+    if token is None:
+        # Not one word: part of a longer one (口コミサイト) or several that are not a name.
+        return not any(t.start == span[0] and t.is_person_name for t in tokens_at.values())
+    kinds = ("地名", "組織") if places else ("組織",)
+    return (
+        not token.is_person_name
+        and token.pos[0] == "名詞"
+        and (token.pos[1] == "普通名詞" or token.pos[2] in kinds)
+    )
+
+
+def _title_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return the names before a title: 山岸店長, 大野社長, 鳥居知事."""
+    by_end = {token.end: token for token in tokens}
+    spans = []
+    for match in _BEFORE_TITLE.finditer(norm):
+        start, end = match.span(1)
+        token = by_end.get(end)
+        if token is None or token.start < start:
+            continue
+        word = norm[token.start : end]
+        if _is_role(word) or token.pos[2] == "地名":
+            continue
+        if token.is_person_name or _could_be_surname(word):
+            spans.append((token.start, end))
+    return spans
+
+
+# A katakana word someone's mother, post or account belongs to is someone: ミホの母親.
+_POSSESSOR_AFTER = re.compile(
+    "の(?:母親|父親|母|父|兄|姉|弟|妹|家|親|保護者|投稿|アカウント|裏アカ|写真|動画|彼氏|彼女|友達"
+    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト)|を中心に"
+)
+_OBJECT_OF_AN_ACT = re.compile(f"を(?:[^。、]{{0,8}}?)(?:{_PERSON_ACTION.pattern}|怖が|避け|責め)")
+_BRACKETED_LIST = re.compile(
+    "(?:[0-9一二三四五六七八九十]+人|[0-9一二三四五六七八九十]+名|男子|女子|生徒|友達|メンバー)"
+    "[(（]([^()（）「」]{2,40})[)）]"
+)
+_QUOTED_HANDLE = re.compile(
+    "(?:アカウント|ユーザー|ユーザ|名前|ニックネーム|あだ名|あだな|ハンドルネーム|表示名)(?:名)?"
+    f"(?:は|の|:)?[「『]([{_HIRAGANA}{_KATAKANA}{_KANJI}ー]{{2,12}})[」』]"
+)
+
+
+def _katakana_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return katakana words in a person's place that the dictionary does not read as a thing."""
+    tokens_at = {(token.start, token.end): token for token in tokens}
+    spans = []
+    for match in _KATAKANA_RUN.finditer(norm):
+        word = match.group()
+        if _is_katakana_common(word, tokens_at, match.span()):
+            continue
+        start, end = match.span()
+        before = norm[max(0, start - 10) : start]
+        if (
+            _in_person_context(norm, start, end)
+            or _GROUP_BEFORE.search(before)
+            or _POSSESSOR_AFTER.match(norm, end)
+            or (_could_be_name(word) and _OBJECT_OF_AN_ACT.match(norm, end))
+        ):
+            spans.append((start, end))
+    return spans
+
+
+_KATAKANA_FULL_NAME = re.compile(
+    f"(?<![{_KATAKANA}])[{_KATAKANA}]{{2,10}}・[{_KATAKANA}]{{2,10}}(?![{_KATAKANA}])"
+)
+_HIRAGANA_AFTER_AND = re.compile(
+    f"と([{_HIRAGANA}]{{2,6}}?)(?=(?:くん|ちゃん|さん)?(?:が|に|から|は|も|を|の|、))"
+)
+
+
+def _katakana_full_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return katakana names in two parts that SudachiPy both reads as names: ジョン・レノン."""
+    tokens_at = {(token.start, token.end): token for token in tokens}
+    spans = []
+    for match in _KATAKANA_FULL_NAME.finditer(norm):
+        first = match.group().split("・")[0]
+        start, end = match.span()
+        middle = start + len(first)
+        parts = (tokens_at.get((start, middle)), tokens_at.get((middle + 1, end)))
+        if all(part is not None and part.is_person_name for part in parts):
+            spans.append((start, end))
+    return spans
+
+
+def _hiragana_joined(
+    norm: str, tokens: list[_Token], found: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Return a hiragana name joined by と to a name found: こうへいとだいきが."""
+    ends = {end for _, end in found}
+    spans = []
+    for match in _HIRAGANA_AFTER_AND.finditer(norm):
+        start, end = match.span(1)
+        word = match.group(1)
+        if match.start() not in ends or word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES:
+            continue
+        if word in _KANA_GIVEN_NAMES or (tokens and end in {token.end for token in tokens}):
+            spans.append((start, end))
+    return spans
+
+
+def _listed_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return the names listed in brackets after a count of people: 男子3人（ケンタ、ソウマ）.
+
+    Once one item reads as a name, the others in the list are names too.
+    """
+    tokens_at = {(token.start, token.end): token for token in tokens}
+    spans = []
+    for match in _BRACKETED_LIST.finditer(norm):
+        position = match.start(1)
+        items: list[tuple[int, int]] = []
+        named = False
+        for item in re.split("([、,・/])", match.group(1)):
+            start, end = position, position + len(item)
+            position = end
+            if not item or item in "、,・/":
+                continue
+            if _KATAKANA_RUN.fullmatch(item):
+                if item in _KATAKANA_COMMON:
+                    continue
+                items.append((start, end))
+                named = named or not _is_katakana_common(
+                    item, tokens_at, (start, end), places=False
+                )
+            elif _KANJI_WORD.fullmatch(item) and not _is_role(item):
+                items.append((start, end))
+                named = named or _could_be_name(item)
+            elif _HIRAGANA_CHAR.match(item) and len(item) <= 6:
+                items.append((start, end))
+                named = named or item in _KANA_GIVEN_NAMES
+        if named:
+            spans.extend(items)
+    return spans
+
+
+def _quoted_handles(norm: str) -> list[tuple[int, int]]:
+    """Return the names an account or a nickname is given in quotes: アカウント「ゆみか」."""
+    spans = []
+    for match in _QUOTED_HANDLE.finditer(norm):
+        word = match.group(1)
+        if _PSEUDONYM_MARK.match(word[0]) and len(word) <= 2:
+            continue
+        spans.append(match.span(1))
+    return spans
+
+
+def _hiragana_after_relation(norm: str) -> list[tuple[int, int]]:
+    """Return hiragana words named by a relation: 友達のあおばが, 後輩のみずきが."""
+    spans = []
+    for match in _HIRAGANA_AFTER_RELATION.finditer(norm):
+        word = match.group(1)
+        if word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES or word[0] in "おご":
+            continue
+        spans.append(match.span(1))
+    return spans
+
+
+_NAME_DELIMITER = re.compile("\\s?[(（、。,]|という|って|で|と|$")
+_NOT_IN_A_NAME = frozenset({"動詞", "助動詞", "形容詞", "助詞", "副詞", "代名詞", "連体詞"})
+
+
+def _hiragana_word_end(norm: str, tokens: list[_Token], start: int, end: int) -> int:
+    """Return where a hiragana name that starts at start ends (at most end), or -1.
+
+    The name ends where SudachiPy ends a word, before a delimiter, and holds no verb,
+    particle or other word that a name does not (わからないとのこと, あおいとのこと).
+    """
+    if not tokens:
+        return end
+    starts = {token.start for token in tokens}
+    ends = {token.end for token in tokens}
+    if start not in starts:
+        return -1
+    for candidate in range(end, start + 1, -1):
+        if candidate not in ends or not _NAME_DELIMITER.match(norm, candidate):
+            continue
+        index = bisect.bisect_left(tokens, start, key=lambda token: token.start)
+        inside = []
+        while index < len(tokens) and tokens[index].start < candidate:
+            inside.append(tokens[index].pos[0])
+            index += 1
+        # ゆうと（同じ部活）: a word with a note in brackets after it is named, whatever
+        # SudachiPy reads in it; before a stop, a particle it reads inside is the name's.
+        if norm[candidate : candidate + 1] == "(":
+            return candidate
+        allowed = {"助詞"} if norm[candidate : candidate + 1] in "、。," else set()
+        if candidate < len(norm) and not (set(inside) & (_NOT_IN_A_NAME - allowed)):
+            return candidate
+        if candidate == len(norm) and not (set(inside) & _NOT_IN_A_NAME):
+            return candidate
+    return -1
+
+
+def _role_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return the word named in a role: 加害者は杉本（同じクラス）, 相手はトモヤ、…"""
+    tokens_at = {(token.start, token.end): token for token in tokens}
+    starts = {token.start: token for token in tokens}
+    spans = []
+    for match in _ROLE_SLOT.finditer(norm):
+        start, end = match.span(1)
+        word = match.group(1)
+        if _KANJI_CHAR.match(word[0]):
+            if _is_role(word) or not tokens:
+                continue
+            token = starts.get(start)
+            if token is None:
+                continue
+            whole = tokens_at.get((start, end))
+            if whole is not None and not (whole.is_person_name or _could_be_surname(word)):
+                continue
+            if whole is None and not token.is_person_name:
+                continue
+        elif _HIRAGANA_CHAR.match(word[0]):
+            end = _hiragana_word_end(norm, tokens, start, end)
+            word = norm[start:end]
+            if end < 0 or word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES:
+                continue
+        else:
+            # A katakana word here must be one the dictionary knows as a name (ユウキ, リオ):
+            # オンラインゲーム after 息子が is a thing.
+            whole = tokens_at.get((start, end))
+            known = _could_be_name(word) or (whole is not None and whole.is_person_name)
+            if _is_katakana_common(word, tokens_at, (start, end)) or (tokens and not known):
+                continue
+        spans.append((start, end))
+    return spans
+
+
+def _romaji_names(norm: str) -> list[tuple[int, int]]:
+    """Return romaji names: two capitalised words that both read as Japanese (Taro Yamada), or
+    one in a person's place (友達のYuiが, Shotaに…聞き出された)."""
+    spans = []
+    for match in _LATIN_PAIR.finditer(norm):
+        first, last = match.group(1), match.group(2)
+        if (
+            _ROMAJI_WORD.fullmatch(first)
+            and _ROMAJI_WORD.fullmatch(last)
+            and first not in _NOT_ROMAJI_NAMES
+            and last not in _NOT_ROMAJI_NAMES
+        ):
+            spans.append(match.span())
+    for match in _LATIN_WORD.finditer(norm):
+        word = match.group(1)
+        if word in _NOT_ROMAJI_NAMES or _NOT_LATIN_NAMES.match(word):
+            continue
+        if not _ROMAJI_WORD.fullmatch(word):
+            continue
+        start, end = match.span(1)
+        before = norm[max(0, start - 10) : start]
+        if _in_person_context(norm, start, end) or re.search("(?:である|という)$", before):
+            spans.append((start, end))
+    return spans
+
+
+def _joined_names(
+    norm: str, tokens: list[_Token], found: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Return the other members of a list of names (トモヤ、ハルト、ケイ; 中川、堀、服部)."""
+    tokens_at = {(token.start, token.end): token for token in tokens}
+    starts = {start for start, _ in found}
+    ends = {end for _, end in found}
+    spans: list[tuple[int, int]] = []
+    for _ in range(3):
+        added = False
+        for match in _KATAKANA_RUN.finditer(norm):
+            start, end = match.span()
+            if (start, end) in spans or start in starts:
+                continue
+            beside = (start > 0 and norm[start - 1] in "、・と" and start - 1 in ends) or (
+                norm[end : end + 1] in ("、", "・") and end + 1 in starts
+            )
+            word = match.group()
+            if beside and (
+                not _is_katakana_common(word, tokens_at, (start, end), places=False)
+                or (word not in _KATAKANA_COMMON and _could_be_name(word))
+            ):
+                spans.append((start, end))
+                starts.add(start)
+                ends.add(end)
+                added = True
+        if not added:
+            break
+    return spans
+
+
+def _not_a_person(norm: str, start: int, end: int) -> bool:
+    """Return whether a name-like word is part of an organisation, school, temple or place."""
+    after = norm[end : end + 8]
+    if _HONORIFIC_AFTER.match(after) or _TITLE_AFTER.match(after):
+        return False
+    if _SPAN_ORGANISATION_END.search(norm, start, end):
+        return True
+    suffix = _LONG_ORGANISATION_END.search(norm, start, end)
+    if suffix and suffix.start() > start:
+        return True
+    run_start, run_end = start, end
+    while run_start > 0 and start - run_start < 12 and _RUN_CHARS.match(norm[run_start - 1]):
+        run_start -= 1
+    while run_end < len(norm) and run_end - end < 12 and _RUN_CHARS.match(norm[run_end]):
+        run_end += 1
+    if (run_start, run_end) != (start, end) and _PROPER_NOUN_END.search(norm, run_start, run_end):
+        return True
+    return bool(
+        _ORGANISATION_AFTER.match(after) or _PLACE_BEFORE.search(norm[max(0, start - 5) : start])
+    )
+
+
 def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     spans = sorted(
         _honorific_names(norm, tokens)
         + _latin_names(norm)
+        + _romaji_names(norm)
         + _kana_names(norm)
         + _kana_titled_names(norm, tokens)
         + _tagged_names(norm, tokens)
         + _unknown_names(norm, tokens)
+        + _title_names(norm, tokens)
+        + _katakana_names(norm, tokens)
+        + _hiragana_after_relation(norm)
+        + _role_names(norm, tokens)
+        + _listed_names(norm, tokens)
+        + _quoted_handles(norm)
+        + _katakana_full_names(norm, tokens)
     )
     spans = sorted(spans + _surname_words(norm, tokens, spans))
+    spans = sorted(spans + _joined_names(norm, tokens, spans))
+    spans = sorted(spans + _hiragana_joined(norm, tokens, spans))
+    spans = [(start, end) for start, end in spans if not _not_a_person(norm, start, end)]
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and start < merged[-1][1]:
+        # ケンジ・Smith, Taro Yamada: parts of one name joined by ・ or a space are one span.
+        if merged and (
+            start <= merged[-1][1] or (start == merged[-1][1] + 1 and norm[start - 1] in "・ ")
+        ):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Desk, Membership, User
 from audit.services import audit_record
 from cases.guard import guard_free_text
-from cases.models import CODE_LISTS, Case, CaseCounter, Note
+from cases.models import CODE_LISTS, Case, CaseCounter, CrisisPrompt, Note
 from cases.signals import case_closing
 
 CODE_FIELDS = ("situation", "wishes", "categories", "flags", "age_band", "consulter", "channel")
@@ -56,6 +56,15 @@ def _sorted_codes(values, field: str) -> list:
     return sorted(values, key=lambda code: order.get(code, len(order)))
 
 
+def _declined(codes, *, flags, categories, already=()) -> list[str]:
+    """Return the declined crisis codes, in code order, without those the case carries."""
+    carried = set(flags or ()) | set(categories or ())
+    codes = {*already, *(codes or ())} - carried
+    return [code for code in CrisisPrompt.values if code in codes] + sorted(
+        code for code in codes if code not in CrisisPrompt.values
+    )
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -70,10 +79,15 @@ def case_open(
     channel: str = "",
     platforms=(),
     summary: str = "",
+    crisis_declined=(),
     assigned_to: User | None = None,
     now: datetime.datetime | None = None,
 ) -> Case:
-    """Record a new anonymised intake at a desk and give it the desk's next reference."""
+    """Record a new anonymised intake at a desk and give it the desk's next reference.
+
+    crisis_declined lists the codes of crisis prompts the counsellor declined; a code the
+    intake carries anyway (ticked after all) is not kept as declined.
+    """
     guard_free_text(summary=summary)
     _refuse_unless_counsellor(desk_id=desk.pk, user=opened_by)
     assigned_to = assigned_to or opened_by
@@ -91,6 +105,7 @@ def case_open(
         channel=channel or "",
         platforms=_sorted_codes(list(platforms), "platforms"),
         summary=summary or "",
+        crisis_declined=_declined(crisis_declined, flags=flags, categories=categories),
         opened_by=opened_by,
         assigned_to=assigned_to,
         created_at=now,
@@ -104,7 +119,11 @@ def case_open(
 
 @transaction.atomic
 def case_update(*, case: Case, by: User, **fields) -> Case:
-    """Change a case's codes or summary; only the names of changed fields are audited."""
+    """Change a case's codes or summary; only the names of changed fields are audited.
+
+    crisis_declined adds the codes of crisis prompts declined while editing.
+    """
+    declined = fields.pop("crisis_declined", None) or ()
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("この項目は変更できません。") for name in sorted(unknown)})
@@ -122,6 +141,12 @@ def case_update(*, case: Case, by: User, **fields) -> Case:
         if getattr(case, name) != value:
             setattr(case, name, value)
             changed.append(name)
+    still_declined = _declined(
+        declined, flags=case.flags, categories=case.categories, already=case.crisis_declined
+    )
+    if still_declined != case.crisis_declined:
+        case.crisis_declined = still_declined
+        changed.append("crisis_declined")
     if not changed:
         return case
     case.full_clean()

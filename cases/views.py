@@ -31,7 +31,7 @@ from cases.forms import (
     ReopenForm,
     add_service_errors,
 )
-from cases.guard import free_text_findings, length_errors
+from cases.guard import length_errors, live_check
 from cases.models import Case
 from catalogue.selectors import services_for
 from triage.engine import Intake, suggest
@@ -359,10 +359,14 @@ def pii_check(request):
         response["Retry-After"] = str(wait)
         return response
     warnings = []
-    for text in texts.values():
-        _kinds, described = free_text_findings(text)
+    prompts = []
+    for name, text in texts.items():
+        described, crisis_prompts = live_check(name, text)
         warnings.extend(described)
-    return render(request, "cases/_pii_warning.html", {"warnings": warnings})
+        prompts.extend(crisis_prompts)
+    return render(
+        request, "cases/_pii_warning.html", {"warnings": warnings, "crisis_prompts": prompts}
+    )
 
 
 @login_required
