@@ -187,4 +187,6 @@ class Phone(models.Model):
 
     @property
     def tel_uri(self) -> str:
-        return "tel:" + "".join(ch for ch in self.number if ch.isdigit() or ch in "#+*")
+        """Return the number as a dialable link; a bare ``#`` would end the URI as a fragment."""
+        dialled = "".join(ch for ch in self.number if ch.isdigit() or ch in "#+*")
+        return "tel:" + dialled.replace("#", "%23")
