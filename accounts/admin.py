@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Desk, Membership, User
+
+admin.site.site_header = _("つなぐ 管理")
+admin.site.site_title = _("つなぐ 管理")
+admin.site.index_title = _("管理メニュー")
 
 
 class MembershipInline(admin.TabularInline):

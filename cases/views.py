@@ -34,6 +34,7 @@ from cases.guard import free_text_findings, length_errors
 from cases.models import Case
 from catalogue.selectors import services_for
 from triage.engine import Intake, suggest
+from triage.forms import TriageForm
 
 PAGE_SIZE = 50
 # The case page shows the newest notes; older ones are a page back.
@@ -163,8 +164,13 @@ def _intake_result(form: IntakeForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request):
-    """The intake page: triage steps with live suggestions, profile and summary; save records."""
-    form = IntakeForm(request.POST or None, user=request.user)
+    """The intake page: triage steps with live suggestions, profile and summary; save records.
+
+    Opened from 案内先をさがす, the answers given there arrive in the query and are kept.
+    """
+    form = IntakeForm(
+        request.POST or None, initial=_carried_answers(request.GET), user=request.user
+    )
     if not form.desks:
         raise Http404(_("相談員として所属しているデスクがありません。"))
     if request.method == "POST" and form.is_valid():
@@ -180,8 +186,37 @@ def case_new(request):
                 _("相談を記録しました（受付番号 %(reference)s）。") % {"reference": case.reference},
             )
             return redirect(case)
-    result = _intake_result(form) if form.is_bound else None
+    result = _intake_result(form) if form.is_bound else _carried_result(form)
     return render(request, "cases/case_form.html", {"form": form, "result": result})
+
+
+def _carried_answers(query) -> dict:
+    """Return the triage answers from a query string, dropping any code that is not known."""
+    if not query:
+        return {}
+    answers = TriageForm(query)
+    answers.is_valid()
+    carried = dict(answers.cleaned_data)
+    if query.get("desk"):
+        carried["desk"] = query["desk"]
+    return carried
+
+
+def _carried_result(form: IntakeForm):
+    """Suggest windows for answers carried over from the triage page, when there is a situation."""
+    if not form.initial.get("situation"):
+        return None
+    initial = form.initial
+    return suggest(
+        Intake(
+            situation=initial["situation"],
+            wishes=frozenset(initial.get("wishes", ())),
+            categories=frozenset(initial.get("categories", ())),
+            flags=frozenset(initial.get("flags", ())),
+            desk_id=desk.id if (desk := form.desk()) else None,
+            desk_kind=desk.kind if desk else None,
+        )
+    )
 
 
 @login_required
