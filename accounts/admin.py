@@ -23,7 +23,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Desk)
 class DeskAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind", "prefecture", "municipality"]
+    list_display = ["name", "slug", "kind", "prefecture", "municipality", "phone"]
     list_filter = ["kind", "prefecture"]
     search_fields = ["name", "slug", "municipality"]
     prepopulated_fields = {"slug": ["name"]}

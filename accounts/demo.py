@@ -13,6 +13,7 @@ DESKS = [
         "kind": Desk.Kind.MUNICIPAL,
         "prefecture": "岐阜県",
         "municipality": "岐阜市",
+        "phone": "058-000-1234",
     },
     {
         "slug": "gifu-hs",
@@ -20,6 +21,7 @@ DESKS = [
         "kind": Desk.Kind.SCHOOL,
         "prefecture": "岐阜県",
         "municipality": "岐阜市",
+        "phone": "058-000-5678",
     },
 ]
 

@@ -47,6 +47,12 @@ class Desk(models.Model):
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
     prefecture = models.CharField(_("都道府県"), max_length=20)
     municipality = models.CharField(_("市区町村"), max_length=60, blank=True)
+    phone = models.CharField(
+        _("電話番号"),
+        max_length=30,
+        blank=True,
+        help_text=_("相談者が戻ってくるときの番号。案内票に印刷されます。"),
+    )
     members = models.ManyToManyField(
         User, through="Membership", related_name="desks", verbose_name=_("職員")
     )

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.throttling import UserRateThrottle
 
-from accounts.access import require_supervisor
+from accounts.access import desks_for, require_supervisor
 from audit.models import AuditEntry
 from audit.services import audit_record_many
 from cases import selectors, services
@@ -32,33 +32,21 @@ from cases.forms import (
 )
 from cases.guard import free_text_findings, length_errors
 from cases.models import Case
-from catalogue.selectors import services_for
-from triage.engine import Intake, suggest
+from catalogue.selectors import evidence_checklist, services_for
+from catalogue.vocabulary import Category, Wish
+from triage.engine import Intake, read_categories, suggest
 from triage.forms import TriageForm
+from triage.picks import SLIP_MAX_WINDOWS
 
 PAGE_SIZE = 50
 # The case page shows the newest notes; older ones are a page back.
 TIMELINE_PAGE_SIZE = 20
 # A CSV row is codes and dates only (about 200 bytes): the file stays under a few megabytes.
 EXPORT_MAX_ROWS = 10_000
-SLIP_MAX_WINDOWS = 6
+
 # Only a case reference may appear on a slip, never free text that could identify the person.
 REFERENCE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+){1,5}")
 FREE_TEXT_FIELDS = ("summary", "body", "reason", "note")
-
-
-def _suggestions_for(case: Case):
-    return suggest(
-        Intake(
-            situation=case.situation,
-            wishes=frozenset(case.wishes),
-            categories=frozenset(case.categories),
-            flags=frozenset(case.flags),
-            desk_id=case.desk_id,
-            desk_kind=case.desk.kind,
-            platforms=frozenset(case.platforms),
-        )
-    )
 
 
 @login_required
@@ -187,7 +175,14 @@ def case_new(request):
             )
             return redirect(case)
     result = _intake_result(form) if form.is_bound else _carried_result(form)
-    return render(request, "cases/case_form.html", {"form": form, "result": result})
+    desk = form.desk()
+    context = {
+        "form": form,
+        "result": result,
+        "codes": getattr(form, "cleaned_data", None) or form.initial,
+        "slip_desk": desk.slug if desk else "",
+    }
+    return render(request, "cases/case_form.html", context)
 
 
 def _carried_answers(query) -> dict:
@@ -233,7 +228,7 @@ def case_edit(request, reference):
         else:
             messages.success(request, _("相談記録を更新しました。"))
             return redirect(case)
-    result = _intake_result(form) if form.is_bound else _suggestions_for(case)
+    result = _intake_result(form) if form.is_bound else selectors.suggestions_for_case(case)
     return render(request, "cases/case_form.html", {"form": form, "case": case, "result": result})
 
 
@@ -247,7 +242,7 @@ def _detail(request, case: Case, status: int = 200, **forms):
         "timeline": timeline,
         "timeline_notes": list(reversed(timeline.object_list)),
         "can_change": can_change,
-        "result": _suggestions_for(case),
+        "result": selectors.suggestions_for_case(case),
         "reference": case.reference,
     }
     if can_change:
@@ -435,8 +430,45 @@ def slip(request):
     if not windows:
         return HttpResponseBadRequest(_("選んだ窓口が見つかりません。"))
     reference = request.GET.get("reference", "")
-    if not REFERENCE.fullmatch(reference):
+    case = None
+    if REFERENCE.fullmatch(reference):
+        case = selectors.cases_for(request.user).select_related("desk").filter(reference=reference)
+        case = case.first()
+        if case is None:
+            raise Http404
+    else:
         reference = ""
-    elif not selectors.cases_for(request.user).filter(reference=reference).exists():
-        raise Http404
-    return render(request, "triage/slip.html", {"windows": windows, "reference": reference})
+    if case is not None:
+        desk = case.desk
+        codes = {"wishes": case.wishes, "categories": case.categories, "flags": case.flags}
+    else:
+        desks = list(desks_for(request.user))
+        chosen = request.GET.get("desk")
+        desk = next((d for d in desks if d.slug == chosen), desks[0] if len(desks) == 1 else None)
+        codes = {name: request.GET.getlist(name) for name in ("wishes", "categories", "flags")}
+    return render(
+        request,
+        "triage/slip.html",
+        {
+            "windows": windows,
+            "reference": reference,
+            "desk": desk,
+            "checklist": _slip_checklist(codes),
+        },
+    )
+
+
+def _slip_checklist(codes: dict) -> list:
+    """Choose the evidence checklist for the situation; a child's sexual image has its own."""
+    categories = read_categories(
+        Intake(
+            situation="",
+            categories=frozenset(codes["categories"]),
+            flags=frozenset(codes["flags"]),
+        )
+    )
+    return evidence_checklist(
+        csam=Category.CSAM in categories,
+        deletion=Wish.DELETE in codes["wishes"],
+        disclosure=Wish.DAMAGES in codes["wishes"],
+    )

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Organization, Phone, Service
+from catalogue.models import EvidenceItem, Organization, Phone, Service
 from catalogue.vocabulary import Action, Category, Channel
 
 
@@ -70,3 +70,13 @@ class ServiceAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("確認が新しい"))
     def review(self, service):
         return not service.needs_review
+
+
+@admin.register(EvidenceItem)
+class EvidenceItemAdmin(admin.ModelAdmin):
+    """The evidence-preservation checklist printed on the slip, in Japanese and English."""
+
+    list_display = ["text", "applies", "position", "is_active"]
+    list_filter = ["applies", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["text", "text_en"]

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.selectors import case_get_for
+from cases.selectors import case_get_for, suggestions_for_case
 from catalogue.selectors import services_for
 from referrals import selectors, services
 from referrals.forms import (
@@ -18,6 +19,7 @@ from referrals.forms import (
     ReferralForm,
     ReferralStatusForm,
 )
+from referrals.models import Referral
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -90,6 +92,8 @@ def refer(request, reference):
         initial=initial,
         services=services_for(request.user),
     )
+    if request.htmx and request.method == "POST":
+        return _refer_in_place(request, case, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -113,7 +117,62 @@ def refer(request, reference):
                 },
             )
             return redirect(case)
+    _order_windows(form, case)
     return render(request, "referrals/referral_form.html", {"case": case, "form": form})
+
+
+def _order_windows(form: ReferralForm, case) -> None:
+    """List urgent suggestions first, then by suggestion rank, then every other window by name."""
+    ranked = {
+        s.service.pk: (0 if s.urgent else 1, s.rank) for s in suggestions_for_case(case).suggestions
+    }
+    windows = sorted(
+        form.fields["service"].queryset,
+        key=lambda service: (*ranked.get(service.pk, (2, 0)), service.display_name.casefold()),
+    )
+    field = form.fields["service"]
+    field.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
+        (service.pk, service.display_name) for service in windows
+    ]
+
+
+def _refer_in_place(request, case, form: ReferralForm):
+    """Record a referral from a suggestion card and answer the card's new state."""
+    context = {
+        "case": case,
+        "methods": Referral.Method.choices,
+        "chosen_method": request.POST.get("method", ""),
+        "consent": bool(request.POST.get("consent")),
+        "follow_up_on": request.POST.get("follow_up_on", ""),
+    }
+    if form.is_valid():
+        data = form.cleaned_data
+        context["service"] = data["service"]
+        try:
+            referral = services.referral_record(
+                case=case,
+                service=data["service"],
+                method=data["method"],
+                consent=data["consent"],
+                follow_up_on=data["follow_up_on"],
+                referred_by=request.user,
+            )
+        except ValidationError as error:
+            context["errors"] = error.messages
+        else:
+            context["referral"] = referral
+            context["status"] = _("「%(name)s」への案内を記録しました。") % {
+                "name": referral.service.display_name
+            }
+            return render(request, "referrals/_suggestion_referral.html", context)
+    else:
+        context["errors"] = [error for errors in form.errors.values() for error in errors]
+        service = form.cleaned_data.get("service")
+        if service is None:
+            return HttpResponseBadRequest(" ".join(context["errors"]))
+        context["service"] = service
+    # The card shows the refusal in place; htmx swaps only a successful answer.
+    return render(request, "referrals/_suggestion_referral.html", context)
 
 
 @login_required

@@ -8,6 +8,15 @@
       field.form.requestSubmit();
     }
   });
+  // A part swapped in place of the control that sent it takes the focus, so keyboard users
+  // stay where they were instead of starting again at the top of the page.
+  document.addEventListener("htmx:afterSettle", function () {
+    var next = document.querySelector("[data-focus-after-swap]");
+    if (next) {
+      next.removeAttribute("data-focus-after-swap");
+      next.focus();
+    }
+  });
   // A button marked data-print opens the browser's print dialogue.
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) {
