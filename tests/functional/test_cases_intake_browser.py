@@ -17,7 +17,7 @@ CLEAN_NARRATIVE = "Aさんが掲示板に悪口を書かれた。3月5日から1
 
 def open_intake(page, login):
     login("owner")
-    page.get_by_role("link", name=re.compile("^相談を受け付ける")).click()
+    page.get_by_role("navigation").get_by_role("link", name="相談を受け付ける").click()
     expect(page.get_by_role("heading", name="相談を受け付ける")).to_be_visible()
 
 
