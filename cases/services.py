@@ -17,6 +17,7 @@ from accounts.models import Desk, Membership, User
 from audit.services import audit_record
 from cases.guard import guard_free_text
 from cases.models import CODE_LISTS, Case, CaseCounter, Note, UrgentAlert
+from cases.signals import case_closing
 from catalogue.vocabulary import Flag
 from core.emails import build_email
 
@@ -25,7 +26,6 @@ logger = logging.getLogger(__name__)
 URGENT_FLAGS = frozenset({Flag.SUICIDAL.value, Flag.IMMINENT_DANGER.value})
 # Long enough for one SMTP exchange; a worker that dies mid-send frees the alert after it.
 URGENT_ALERT_LEASE = datetime.timedelta(minutes=2)
-from cases.signals import case_closing
 
 CODE_FIELDS = ("situation", "wishes", "categories", "flags", "age_band", "consulter", "channel")
 EDITABLE_FIELDS = (*CODE_FIELDS, "platforms", "summary")
