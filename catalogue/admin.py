@@ -25,7 +25,9 @@ class ServiceForm(forms.ModelForm):
         fields = ["actions", "channels", "categories"]
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneInline(admin.StackedInline):
+    """Stacked, so each number's fields carry their own labels (a table's columns do not)."""
+
     model = Phone
     extra = 0
 
@@ -43,7 +45,7 @@ class ServiceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "organization", "scope", "is_active", "last_verified", "review"]
     list_filter = ["is_active", "scope", "audience", "organization"]
     search_fields = ["name", "name_en", "slug", "description"]
-    autocomplete_fields = ["organization", "desk"]
+    autocomplete_fields = ["organization"]
     fieldsets = [
         (None, {"fields": ["slug", "name", "name_en", "organization", "is_active"]}),
         (

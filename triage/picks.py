@@ -13,8 +13,9 @@ def default_slip_picks(result: SuggestionResult | None, referred: Collection[str
     """Return the slugs to tick: the windows referred to, else the urgent ones and the top others."""
     if result is None:
         return set()
-    if referred:
-        return {s.service.slug for s in result.suggestions if s.service.slug in referred}
+    picked = {s.service.slug for s in result.suggestions if s.service.slug in referred}
+    if picked:
+        return picked
     urgent = [s for s in result.suggestions if s.urgent]
     others = [s for s in result.suggestions if not s.urgent][:NON_URGENT_PICKS]
     return {s.service.slug for s in (urgent + others)[:SLIP_MAX_WINDOWS]}

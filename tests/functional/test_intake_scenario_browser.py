@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from referrals.models import Referral
+from tests.functional.axe import axe_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -114,6 +115,7 @@ def test_one_intake_two_referrals_and_the_slip_within_fifteen_clicks(
     expect(suggestions.first).to_have_class(re.compile("card--urgent"))
     expect(page.locator("#suggestions")).to_contain_text("児童ポルノ")
     expect(page.locator("#suggestion-count")).to_contain_text("緊急の窓口があります")
+    inaccessible = axe_violations(page)
     walk.choose(page.get_by_label("年代（当事者）"), "16_18", "age_band")
     walk.choose(page.get_by_label("相談方法"), "phone", "channel")
     walk.tick(page.get_by_label("X", exact=True), "platform:x")
@@ -133,6 +135,7 @@ def test_one_intake_two_referrals_and_the_slip_within_fifteen_clicks(
     protocol = page.locator(".urgent-protocol")
     expect(protocol).to_contain_text("電話を切らずに")
     expect(protocol).to_contain_text("よりそいホットライン")
+    inaccessible += axe_violations(page)
 
     for slug in ("yorisoi", "safeline"):
         card = page.locator(f"#refer-{slug}")
@@ -141,6 +144,7 @@ def test_one_intake_two_referrals_and_the_slip_within_fifteen_clicks(
         expect(done).to_contain_text("案内済み")
         # Focus stays on the card that was acted on, not the top of the page.
         expect(done.locator("[data-referred]")).to_be_focused()
+    inaccessible += axe_violations(page)
     assert sorted(Referral.objects.values_list("service__slug", flat=True)) == [
         "safeline",
         "yorisoi",
@@ -156,6 +160,8 @@ def test_one_intake_two_referrals_and_the_slip_within_fifteen_clicks(
     expect(slip.locator(".slip__desk")).to_contain_text("058-000-1234")
     expect(slip.locator(".slip__evidence")).to_contain_text("保存・転送しない")
     expect(slip.locator(".slip__evidence")).not_to_contain_text("スクリーンショット")
+    inaccessible += axe_violations(slip)
+    assert inaccessible == []
     pdf = slip.pdf(format="A4", print_background=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
