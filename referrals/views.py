@@ -1,5 +1,6 @@
 """Pages for referrals and follow-ups: this week's list, one-step recording, the case's actions."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -126,12 +127,13 @@ def _order_windows(form: ReferralForm, case) -> None:
     ranked = {
         s.service.pk: (0 if s.urgent else 1, s.rank) for s in suggestions_for_case(case).suggestions
     }
+    field = form.fields["service"]
+    assert isinstance(field, forms.ModelChoiceField)
     windows = sorted(
-        form.fields["service"].queryset,
+        field.queryset or (),
         key=lambda service: (*ranked.get(service.pk, (2, 0)), service.display_name.casefold()),
     )
-    field = form.fields["service"]
-    field.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
+    field.choices = [("", field.empty_label or "")] + [
         (service.pk, service.display_name) for service in windows
     ]
 

@@ -121,3 +121,11 @@ def test_a_case_with_no_urgent_flag_has_no_protocol(web, counsellor, desk):
     case = CaseFactory(desk=desk, opened_by=counsellor, wishes=["delete"])
     page = web(counsellor).get(f"/cases/{case.reference}/").content.decode()
     assert 'id="urgent-heading"' not in page
+
+
+def test_the_urgent_protocol_and_the_card_read_in_english(web, counsellor, urgent_case):
+    client = web(counsellor)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/cases/{urgent_case.reference}/").content.decode()
+    assert "What to do now" in page and "Stay on the line" in page
+    assert "Record a referral here" in page
