@@ -87,6 +87,15 @@ def desk_access_by_user(user_ids: Iterable[int]) -> dict[int, DeskAccess]:
     }
 
 
+def desk_supervisors(desk_id: int) -> QuerySet[User]:
+    """Return the active users who supervise the desk: who is told of its urgent cases."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__desk_id=desk_id,
+        memberships__role=Membership.Role.SUPERVISOR,
+    ).distinct()
+
+
 # The wrappers made below, so that a subclass reusing an already wrapped method is not
 # wrapped again.
 _desk_scoped: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()

@@ -14,6 +14,7 @@ DESKS = [
         "prefecture": "岐阜県",
         "municipality": "岐阜市",
         "require_second_factor": False,
+        "phone": "058-000-1234",
     },
     {
         "slug": "gifu-hs",
@@ -22,6 +23,7 @@ DESKS = [
         "prefecture": "岐阜県",
         "municipality": "岐阜市",
         "require_second_factor": False,
+        "phone": "058-000-5678",
     },
 ]
 

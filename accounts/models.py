@@ -98,6 +98,12 @@ class Desk(models.Model):
         default=DateStyle.SEIREKI,
         help_text=_("画面、メール、書き出しの日付を西暦と和暦のどちらで書くか。"),
     )
+    phone = models.CharField(
+        _("電話番号"),
+        max_length=30,
+        blank=True,
+        help_text=_("相談者が戻ってくるときの番号。案内票に印刷されます。"),
+    )
     members = models.ManyToManyField(
         User, through="Membership", related_name="desks", verbose_name=_("職員")
     )

@@ -128,7 +128,9 @@ class IntakeForm(TriageForm):
         if "desk" not in self.fields:
             return self.desks[0] if self.desks else None
         slug = self.cleaned_data.get("desk") if hasattr(self, "cleaned_data") else None
-        slug = slug or self.data.get("desk") or self.fields["desk"].initial
+        slug = (
+            slug or self.data.get("desk") or self.initial.get("desk") or self.fields["desk"].initial
+        )
         return next((desk for desk in self.desks if desk.slug == slug), None)
 
     def case_fields(self) -> dict:

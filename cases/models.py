@@ -224,3 +224,28 @@ class Note(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class UrgentAlert(models.Model):
+    """The one mail telling a desk's supervisors that a case may involve a risk to life.
+
+    The mail names the case by its reference only. Its Message-ID is fixed when the alert is
+    raised, so a retry after a crash between sending and recording is the same message.
+    """
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="urgent_alert", verbose_name=_("相談記録")
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+    claimed_until = models.DateTimeField(_("送信中の期限"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
+    last_error = models.CharField(_("最後のエラー"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("緊急の通知")
+        verbose_name_plural = _("緊急の通知")
+
+    def __str__(self):
+        return self.message_id

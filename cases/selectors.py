@@ -18,6 +18,7 @@ from accounts.models import Membership, User
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases.models import Case
+from triage.engine import Intake, SuggestionResult, suggest
 
 
 def cases_for(user: User, *, write: bool = False) -> QuerySet[Case]:
@@ -110,3 +111,18 @@ def audit_entries_for(user: User, *, reference: str = "") -> QuerySet[AuditEntry
     if reference:
         entries = entries.filter(case_reference=reference)
     return entries.order_by("-at", "-id")
+
+
+def suggestions_for_case(case: Case) -> SuggestionResult:
+    """Return the windows suggested for a recorded case, as seen from its desk."""
+    return suggest(
+        Intake(
+            situation=case.situation,
+            wishes=frozenset(case.wishes),
+            categories=frozenset(case.categories),
+            flags=frozenset(case.flags),
+            desk_id=case.desk_id,
+            desk_kind=case.desk.kind,
+            platforms=frozenset(case.platforms),
+        )
+    )

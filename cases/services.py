@@ -1,17 +1,31 @@
 """Writes for cases and their notes: each guarded against personal data, audited, atomic."""
 
 import datetime
+import logging
+import smtplib
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import desk_supervisors
 from accounts.models import Desk, Membership, User
 from audit.services import audit_record
 from cases.guard import guard_free_text
-from cases.models import CODE_LISTS, Case, CaseCounter, CrisisPrompt, Note
+from cases.models import CODE_LISTS, Case, CaseCounter, CrisisPrompt, Note, UrgentAlert
 from cases.signals import case_closing
+from catalogue.vocabulary import Flag
+from core.emails import build_email
+
+logger = logging.getLogger(__name__)
+
+URGENT_FLAGS = frozenset({Flag.SUICIDAL.value, Flag.IMMINENT_DANGER.value})
+# Long enough for one SMTP exchange; a worker that dies mid-send frees the alert after it.
+URGENT_ALERT_LEASE = datetime.timedelta(minutes=2)
 
 CODE_FIELDS = ("situation", "wishes", "categories", "flags", "age_band", "consulter", "channel")
 EDITABLE_FIELDS = (*CODE_FIELDS, "platforms", "summary")
@@ -114,6 +128,7 @@ def case_open(
     case.reference = _next_reference(desk=desk, year=timezone.localtime(now).year)
     case.save()
     audit_record(actor=opened_by, action="create", case=case)
+    _raise_urgent_alert(case)
     return case
 
 
@@ -152,6 +167,8 @@ def case_update(*, case: Case, by: User, **fields) -> Case:
     case.full_clean()
     case.save()
     audit_record(actor=by, action="update", case=case, detail={"fields": changed})
+    if "flags" in changed:
+        _raise_urgent_alert(case)
     return case
 
 
@@ -334,3 +351,66 @@ def case_mark_following_up(*, case: Case, by: User | None = None) -> Case:
     For the referrals app; a closed case is refused.
     """
     return _advance(case=case, by=by, status=Case.Status.FOLLOWING_UP, after=set())
+
+
+def _raise_urgent_alert(case: Case) -> None:
+    """Tell the desk's supervisors once, after the commit, when a case carries an urgent flag."""
+    if not URGENT_FLAGS & set(case.flags):
+        return
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    alert, created = UrgentAlert.objects.get_or_create(
+        case=case, defaults={"message_id": f"<urgent.{case.reference.lower()}@{domain}>"}
+    )
+    if created:
+        transaction.on_commit(lambda: _queue_urgent_alert(alert.pk))
+
+
+def _queue_urgent_alert(alert_id: int) -> None:
+    from cases.tasks import send_urgent_alert
+
+    try:
+        send_urgent_alert.delay(alert_id)
+    except Exception:
+        logger.exception("could not queue urgent alert %s", alert_id)
+
+
+def urgent_alert_send(*, alert_id: int, now: datetime.datetime | None = None) -> bool:
+    """Claim the alert and mail the desk's supervisors; return whether this call sent it.
+
+    The claim is one conditional UPDATE, so two workers never both send; a failed send frees
+    the claim and raises, for the task to retry with the same Message-ID.
+    """
+    now = now or timezone.now()
+    claimed = (
+        UrgentAlert.objects.filter(pk=alert_id, sent_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + URGENT_ALERT_LEASE, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    alert = UrgentAlert.objects.select_related("case__desk").get(pk=alert_id)
+    case = alert.case
+    recipients = sorted(
+        set(desk_supervisors(case.desk_id).exclude(email="").values_list("email", flat=True))
+    )
+    if recipients:
+        message = build_email(
+            "urgent-case",
+            {
+                "reference": case.reference,
+                "desk": case.desk.name,
+                "flags": [label for code, label in Flag.choices if code in case.flags],
+                "path": case.get_absolute_url(),
+            },
+            to=recipients,
+            headers={"Message-ID": alert.message_id},
+        )
+        try:
+            message.send()
+        except (OSError, smtplib.SMTPException) as error:
+            UrgentAlert.objects.filter(pk=alert_id).update(
+                claimed_until=None, last_error=str(error)[:500]
+            )
+            raise
+    UrgentAlert.objects.filter(pk=alert_id).update(sent_at=timezone.now(), claimed_until=None)
+    return True

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.throttling import UserRateThrottle
 
-from accounts.access import require_supervisor
+from accounts.access import desks_for, require_supervisor
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
 from cases import selectors, services
@@ -33,32 +33,21 @@ from cases.forms import (
 )
 from cases.guard import length_errors, live_check
 from cases.models import Case
-from catalogue.selectors import services_for
-from triage.engine import Intake, suggest
+from catalogue.selectors import evidence_checklist, services_for
+from catalogue.vocabulary import Category, Wish
+from triage.engine import Intake, read_categories, suggest
+from triage.forms import TriageForm
+from triage.picks import SLIP_MAX_WINDOWS
 
 PAGE_SIZE = 50
 # The case page shows the newest notes; older ones are a page back.
 TIMELINE_PAGE_SIZE = 20
 # A CSV row is codes and dates only (about 200 bytes): the file stays under a few megabytes.
 EXPORT_MAX_ROWS = 10_000
-SLIP_MAX_WINDOWS = 6
+
 # Only a case reference may appear on a slip, never free text that could identify the person.
 REFERENCE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+){1,5}")
 FREE_TEXT_FIELDS = ("summary", "body", "reason", "note")
-
-
-def _suggestions_for(case: Case):
-    return suggest(
-        Intake(
-            situation=case.situation,
-            wishes=frozenset(case.wishes),
-            categories=frozenset(case.categories),
-            flags=frozenset(case.flags),
-            desk_id=case.desk_id,
-            desk_kind=case.desk.kind,
-            platforms=frozenset(case.platforms),
-        )
-    )
 
 
 @login_required
@@ -164,8 +153,13 @@ def _intake_result(form: IntakeForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request):
-    """The intake page: triage steps with live suggestions, profile and summary; save records."""
-    form = IntakeForm(request.POST or None, user=request.user)
+    """The intake page: triage steps with live suggestions, profile and summary; save records.
+
+    Opened from 案内先をさがす, the answers given there arrive in the query and are kept.
+    """
+    form = IntakeForm(
+        request.POST or None, initial=_carried_answers(request.GET), user=request.user
+    )
     if not form.desks:
         raise Http404(_("相談員として所属しているデスクがありません。"))
     if request.method == "POST" and form.is_valid():
@@ -181,8 +175,44 @@ def case_new(request):
                 _("相談を記録しました（受付番号 %(reference)s）。") % {"reference": case.reference},
             )
             return redirect(case)
-    result = _intake_result(form) if form.is_bound else None
-    return render(request, "cases/case_form.html", {"form": form, "result": result})
+    result = _intake_result(form) if form.is_bound else _carried_result(form)
+    desk = form.desk()
+    context = {
+        "form": form,
+        "result": result,
+        "codes": getattr(form, "cleaned_data", None) or form.initial,
+        "slip_desk": desk.slug if desk else "",
+    }
+    return render(request, "cases/case_form.html", context)
+
+
+def _carried_answers(query) -> dict:
+    """Return the triage answers from a query string, dropping any code that is not known."""
+    if not query:
+        return {}
+    answers = TriageForm(query)
+    answers.is_valid()
+    carried = dict(answers.cleaned_data)
+    if query.get("desk"):
+        carried["desk"] = query["desk"]
+    return carried
+
+
+def _carried_result(form: IntakeForm):
+    """Suggest windows for answers carried over from the triage page, when there is a situation."""
+    if not form.initial.get("situation"):
+        return None
+    initial = form.initial
+    return suggest(
+        Intake(
+            situation=initial["situation"],
+            wishes=frozenset(initial.get("wishes", ())),
+            categories=frozenset(initial.get("categories", ())),
+            flags=frozenset(initial.get("flags", ())),
+            desk_id=desk.id if (desk := form.desk()) else None,
+            desk_kind=desk.kind if desk else None,
+        )
+    )
 
 
 @login_required
@@ -199,7 +229,7 @@ def case_edit(request, reference):
         else:
             messages.success(request, _("相談記録を更新しました。"))
             return redirect(case)
-    result = _intake_result(form) if form.is_bound else _suggestions_for(case)
+    result = _intake_result(form) if form.is_bound else selectors.suggestions_for_case(case)
     return render(request, "cases/case_form.html", {"form": form, "case": case, "result": result})
 
 
@@ -213,7 +243,7 @@ def _detail(request, case: Case, status: int = 200, **forms):
         "timeline": timeline,
         "timeline_notes": list(reversed(timeline.object_list)),
         "can_change": can_change,
-        "result": _suggestions_for(case),
+        "result": selectors.suggestions_for_case(case),
         "reference": case.reference,
     }
     if can_change:
@@ -455,8 +485,45 @@ def slip(request):
     if not windows:
         return HttpResponseBadRequest(_("選んだ窓口が見つかりません。"))
     reference = request.GET.get("reference", "")
-    if not REFERENCE.fullmatch(reference):
+    case = None
+    if REFERENCE.fullmatch(reference):
+        case = selectors.cases_for(request.user).select_related("desk").filter(reference=reference)
+        case = case.first()
+        if case is None:
+            raise Http404
+    else:
         reference = ""
-    elif not selectors.cases_for(request.user).filter(reference=reference).exists():
-        raise Http404
-    return render(request, "triage/slip.html", {"windows": windows, "reference": reference})
+    if case is not None:
+        desk = case.desk
+        codes = {"wishes": case.wishes, "categories": case.categories, "flags": case.flags}
+    else:
+        desks = list(desks_for(request.user))
+        chosen = request.GET.get("desk")
+        desk = next((d for d in desks if d.slug == chosen), desks[0] if len(desks) == 1 else None)
+        codes = {name: request.GET.getlist(name) for name in ("wishes", "categories", "flags")}
+    return render(
+        request,
+        "triage/slip.html",
+        {
+            "windows": windows,
+            "reference": reference,
+            "desk": desk,
+            "checklist": _slip_checklist(codes),
+        },
+    )
+
+
+def _slip_checklist(codes: dict) -> list:
+    """Choose the evidence checklist for the situation; a child's sexual image has its own."""
+    categories = read_categories(
+        Intake(
+            situation="",
+            categories=frozenset(codes["categories"]),
+            flags=frozenset(codes["flags"]),
+        )
+    )
+    return evidence_checklist(
+        csam=Category.CSAM in categories,
+        deletion=Wish.DELETE in codes["wishes"],
+        disclosure=Wish.DAMAGES in codes["wishes"],
+    )

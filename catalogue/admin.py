@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalogue.feeds import pending_change_decide, subscription_sync
 from catalogue.hsds.importer import FeedError
 from catalogue.models import (
+    EvidenceItem,
     LinkCheckRun,
     Organization,
     PendingChange,
@@ -67,7 +68,9 @@ class ServiceForm(forms.ModelForm):
         fields = ["actions", "channels", "categories", "languages"]
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneInline(admin.StackedInline):
+    """Stacked, so each number's fields carry their own labels (a table's columns do not)."""
+
     model = Phone
     extra = 0
 
@@ -135,7 +138,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
     list_filter = [ReviewFilter, "link_status", "is_active", "scope", "audience", "organization"]
     readonly_fields = ["uuid", "recent_changes", "link_status", "link_detail", "link_checked_at"]
     search_fields = ["name", "name_en", "slug", "description"]
-    autocomplete_fields = ["organization", "desk"]
+    autocomplete_fields = ["organization"]
     fieldsets = [
         (None, {"fields": ["slug", "uuid", "name", "name_en", "organization", "is_active"]}),
         (
@@ -289,3 +292,13 @@ class PendingChangeAdmin(admin.ModelAdmin):
     @admin.action(description=_("反映せずに見送る"))
     def reject(self, request, queryset):
         self._decide(request, queryset, approve=False)
+
+
+@admin.register(EvidenceItem)
+class EvidenceItemAdmin(admin.ModelAdmin):
+    """The evidence-preservation checklist printed on the slip, in Japanese and English."""
+
+    list_display = ["text", "applies", "position", "is_active"]
+    list_filter = ["applies", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["text", "text_en"]

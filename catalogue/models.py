@@ -232,7 +232,9 @@ class Phone(models.Model):
 
     @property
     def tel_uri(self) -> str:
-        return "tel:" + "".join(ch for ch in self.number if ch.isdigit() or ch in "#+*")
+        """Return the number as a dialable link; a bare ``#`` would end the URI as a fragment."""
+        dialled = "".join(ch for ch in self.number if ch.isdigit() or ch in "#+*")
+        return "tel:" + dialled.replace("#", "%23")
 
 
 class Schedule(models.Model):
@@ -431,3 +433,53 @@ class ReviewDigest(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.period:%Y-%m}"
+
+
+class EvidenceItemQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class EvidenceItem(models.Model):
+    """One line of the evidence-preservation checklist printed on the slip."""
+
+    class Applies(models.TextChoices):
+        ALWAYS = "always", _("ネット上の被害のすべて（児童ポルノを除く）")
+        DELETION = "deletion", _("削除を求めるとき")
+        DISCLOSURE = "disclosure", _("投稿者の特定・損害賠償を求めるとき")
+        CSAM = "csam", _("子どもの性的な画像（児童ポルノ）")
+
+    applies = models.CharField(_("対象"), max_length=20, choices=Applies.choices)
+    text = models.CharField(_("文言"), max_length=300)
+    text_en = models.CharField(_("文言（英語）"), max_length=400, blank=True)
+    position = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    is_active = models.BooleanField(_("有効"), default=True)
+
+    objects = EvidenceItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("証拠保全のチェック項目")
+        verbose_name_plural = _("証拠保全のチェック項目")
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        words = (self.text + " " + self.text_en).lower()
+        if self.applies == self.Applies.CSAM and (
+            "スクリーンショット" in words or "screenshot" in words
+        ):
+            raise ValidationError(
+                {
+                    "text": _(
+                        "児童ポルノの項目で画像の保存（スクリーンショット）を勧めることはできません。"
+                    )
+                }
+            )
+
+    @property
+    def display_text(self) -> str:
+        if get_language() == "en" and self.text_en:
+            return self.text_en
+        return self.text

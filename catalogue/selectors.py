@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.access import desk_ids_for
 from accounts.models import Desk, User
-from catalogue.models import Service
+from catalogue.models import EvidenceItem, Service
 
 
 def services_for(user: User, *, include_inactive: bool = False) -> QuerySet[Service]:
@@ -57,3 +57,16 @@ def service_search(
             service for service in found if not service.categories or category in service.categories
         ]
     return found
+
+
+def evidence_checklist(*, csam: bool, deletion: bool, disclosure: bool) -> list[EvidenceItem]:
+    """Return the checklist lines for a situation; a child's sexual image has its own list."""
+    if csam:
+        wanted = [EvidenceItem.Applies.CSAM]
+    else:
+        wanted = [EvidenceItem.Applies.ALWAYS]
+        if deletion:
+            wanted.append(EvidenceItem.Applies.DELETION)
+        if disclosure:
+            wanted.append(EvidenceItem.Applies.DISCLOSURE)
+    return list(EvidenceItem.objects.active().filter(applies__in=wanted))

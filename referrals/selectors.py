@@ -135,3 +135,13 @@ def designated_platforms() -> QuerySet[DesignatedPlatform]:
 
 def deletion_requests_for(user: User) -> QuerySet[DeletionRequest]:
     return DeletionRequest.objects.filter(case__in=cases_for(user))
+
+
+def referred_windows(case: Case) -> dict[str, Referral]:
+    """Return the case's latest referral to each window, by the window's slug."""
+    referrals = (
+        case.referrals.select_related("service")
+        .prefetch_related("follow_ups")
+        .order_by("created_at", "id")
+    )
+    return {referral.service.slug: referral for referral in referrals if referral.service_id}

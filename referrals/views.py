@@ -1,8 +1,10 @@
 """Pages for referrals and follow-ups: this week's list, one-step recording, the case's actions."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AuditEntry
 from audit.services import audit_record_many
 from accounts.dates import user_date
-from cases.selectors import case_get_for
+from cases.selectors import case_get_for, suggestions_for_case
 from catalogue.selectors import services_for
 from referrals import selectors, services
 from referrals.forms import (
@@ -21,6 +23,7 @@ from referrals.forms import (
     ReferralForm,
     ReferralStatusForm,
 )
+from referrals.models import Referral
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -108,6 +111,8 @@ def refer(request, reference):
         initial=initial,
         services=services_for(request.user),
     )
+    if request.htmx and request.method == "POST":
+        return _refer_in_place(request, case, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -132,7 +137,63 @@ def refer(request, reference):
                 + _moved_note(request.user, referral.follow_up_moved_from, due_on),
             )
             return redirect(case)
+    _order_windows(form, case)
     return render(request, "referrals/referral_form.html", {"case": case, "form": form})
+
+
+def _order_windows(form: ReferralForm, case) -> None:
+    """List urgent suggestions first, then by suggestion rank, then every other window by name."""
+    ranked = {
+        s.service.pk: (0 if s.urgent else 1, s.rank) for s in suggestions_for_case(case).suggestions
+    }
+    field = form.fields["service"]
+    assert isinstance(field, forms.ModelChoiceField)
+    windows = sorted(
+        field.queryset or (),
+        key=lambda service: (*ranked.get(service.pk, (2, 0)), service.display_name.casefold()),
+    )
+    field.choices = [("", field.empty_label or "")] + [
+        (service.pk, service.display_name) for service in windows
+    ]
+
+
+def _refer_in_place(request, case, form: ReferralForm):
+    """Record a referral from a suggestion card and answer the card's new state."""
+    context = {
+        "case": case,
+        "methods": Referral.Method.choices,
+        "chosen_method": request.POST.get("method", ""),
+        "consent": bool(request.POST.get("consent")),
+        "follow_up_on": request.POST.get("follow_up_on", ""),
+    }
+    if form.is_valid():
+        data = form.cleaned_data
+        context["service"] = data["service"]
+        try:
+            referral = services.referral_record(
+                case=case,
+                service=data["service"],
+                method=data["method"],
+                consent=data["consent"],
+                follow_up_on=data["follow_up_on"],
+                referred_by=request.user,
+            )
+        except ValidationError as error:
+            context["errors"] = error.messages
+        else:
+            context["referral"] = referral
+            context["status"] = _("「%(name)s」への案内を記録しました。") % {
+                "name": referral.service.display_name
+            }
+            return render(request, "referrals/_suggestion_referral.html", context)
+    else:
+        context["errors"] = [error for errors in form.errors.values() for error in errors]
+        service = form.cleaned_data.get("service")
+        if service is None:
+            return HttpResponseBadRequest(" ".join(context["errors"]))
+        context["service"] = service
+    # The card shows the refusal in place; htmx swaps only a successful answer.
+    return render(request, "referrals/_suggestion_referral.html", context)
 
 
 @login_required

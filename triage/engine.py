@@ -323,18 +323,24 @@ def validate_codes(intake: Intake) -> dict[str, list[str]]:
     return errors
 
 
+def read_categories(intake: Intake) -> frozenset[str]:
+    """Return the categories as the rules read them: a child's sexual image is 児童ポルノ."""
+    if Flag.MINOR in intake.flags and Category.REVENGE_PORN in intake.categories:
+        return intake.categories | {Category.CSAM.value}
+    return intake.categories
+
+
 def evaluate(ruleset: Ruleset, intake: Intake) -> list[tuple[int, int, int, list[str]]]:
     """Rank windows for an intake: (service id, urgency, weight, reasons), best first."""
     wishes = intake.wishes
     if not wishes and intake.situation == Situation.VICTIM:
         wishes = frozenset({Wish.UNSURE.value})
+    categories = read_categories(intake)
     english = get_language() == "en"
     local_audience = ruleset.local_audience
     hits: dict[int, list] = {}
     for rule in ruleset.rules:
-        if not rule.matches(
-            intake.situation, wishes, intake.categories, intake.flags, intake.desk_kind
-        ):
+        if not rule.matches(intake.situation, wishes, categories, intake.flags, intake.desk_kind):
             continue
         targets: tuple[int, ...] = ()
         if rule.service_id is not None:
@@ -366,6 +372,14 @@ def evaluate(ruleset: Ruleset, intake: Intake) -> list[tuple[int, int, int, list
 def guidance_for(intake: Intake) -> list[str]:
     """Return the notes a counsellor should read with the suggestions."""
     notes = []
+    if Flag.MINOR in intake.flags and Category.CSAM in read_categories(intake):
+        notes.append(
+            _(
+                "18歳未満の性的な画像は児童ポルノであり、子どもに対する犯罪です。"
+                "希望にかかわらず警察（サイバー犯罪相談窓口）に相談し、児童相談所（189）と削除の窓口にもつなぎます。"
+                "画像を保存・転送・スクリーンショットしないよう伝え、URLを控えて通報します。"
+            )
+        )
     if Flag.SCHOOL_RELATED in intake.flags and Category.BULLYING in intake.categories:
         notes.append(
             _(

@@ -314,6 +314,48 @@ RULES = [
     },
 ]
 
+# Added after the first release (migration 0003): 児童ポルノ is a crime against the child, so the
+# police are suggested whatever the wishes. The engine reads `revenge_porn` with `minor` as `csam`.
+CHILD_SEXUAL_IMAGE_RULES = [
+    {
+        "name": "子どもの性的な画像（児童ポルノ） → 警察",
+        "flags": ["minor"],
+        "categories": ["csam"],
+        "service": "police-cyber",
+        "weight": 95,
+        "reason": "18歳未満の性的な画像は児童ポルノ（子どもへの犯罪）: 希望にかかわらず警察へ",
+        "reason_en": "A sexual image of anyone under 18 is child pornography, a crime against "
+        "the child: the police, whatever the wishes",
+    },
+    {
+        "name": "子どもの性的な画像（児童ポルノ） → セーフライン",
+        "flags": ["minor"],
+        "categories": ["csam"],
+        "service": "safeline",
+        "weight": 92,
+        "reason": "児童ポルノの削除要請",
+        "reason_en": "Deletion requests for child pornography",
+    },
+    {
+        "name": "子どもの性的な画像（児童ポルノ） → インターネット・ホットラインセンター",
+        "flags": ["minor"],
+        "categories": ["csam"],
+        "service": "internet-hotline-center",
+        "weight": 91,
+        "reason": "児童ポルノの通報（警察への情報提供とサイトへの削除依頼）",
+        "reason_en": "Report child pornography: informs the police and asks the site to delete",
+    },
+    {
+        "name": "子どもの性的な画像（児童ポルノ） → 児童相談所",
+        "flags": ["minor"],
+        "categories": ["csam"],
+        "service": "jidou-189",
+        "weight": 90,
+        "reason": "子どもの性的被害は児童相談所にも",
+        "reason_en": "Sexual harm to a child: the child guidance centre too",
+    },
+]
+
 
 def load_rules(rule_model, service_model) -> int:
     """Create the default rules if there are none yet; return how many were created."""
@@ -334,3 +376,18 @@ def load_rules(rule_model, service_model) -> int:
         )
     rule_model.objects.bulk_create(rules)
     return len(rules)
+
+
+def add_rules(rule_model, service_model, entries) -> int:
+    """Create the rules of a later release that are not there yet (by name)."""
+    services = dict(service_model.objects.values_list("slug", "id"))
+    existing = set(rule_model.objects.values_list("name", flat=True))
+    created = 0
+    for entry in entries:
+        entry = dict(entry)
+        slug = entry.pop("service")
+        if entry["name"] in existing or slug not in services:
+            continue
+        rule_model.objects.create(**entry, service_id=services[slug])
+        created += 1
+    return created

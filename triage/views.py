@@ -22,11 +22,15 @@ def triage(request):
     form = TriageForm(request.GET or None)
     desk = _desk(request)
     result = suggest(form.to_intake(desk=desk)) if form.is_valid() else None
-    return render(
-        request,
-        "triage/triage.html",
-        {"form": form, "result": result, "desks": desks_for(request.user), "desk": desk},
-    )
+    context = {
+        "form": form,
+        "result": result,
+        "desks": desks_for(request.user),
+        "desk": desk,
+        "codes": form.cleaned_data if result else {},
+        "slip_desk": desk.slug if desk else "",
+    }
+    return render(request, "triage/triage.html", context)
 
 
 @login_required
@@ -35,5 +39,7 @@ def triage_suggestions(request):
     form = TriageForm(request.POST)
     if not form.is_valid():
         return render(request, "triage/_suggestions.html", {"triage_errors": form.errors})
-    result = suggest(form.to_intake(desk=_desk(request)))
-    return render(request, "triage/_suggestions.html", {"result": result})
+    desk = _desk(request)
+    result = suggest(form.to_intake(desk=desk))
+    context = {"result": result, "codes": form.cleaned_data, "slip_desk": desk.slug if desk else ""}
+    return render(request, "triage/_suggestions.html", context)

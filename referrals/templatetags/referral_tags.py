@@ -1,3 +1,5 @@
+import datetime
+
 from django.template import Library
 from django.utils import timezone
 
@@ -5,7 +7,7 @@ from accounts.dates import date_style_for
 from core.dates import DateStyle
 from referrals.dates import moved_from_text
 from referrals.models import FollowUp, Referral
-from referrals.selectors import case_referrals, open_follow_up_count
+from referrals.selectors import case_referrals, open_follow_up_count, referred_windows
 
 register = Library()
 
@@ -43,4 +45,23 @@ def close_follow_ups_field(context, case):
         "open_count": open_follow_up_count(case),
         "reasons": FollowUp.CloseReason.choices,
         "chosen": request.POST.get("follow_up_reason", "") if request is not None else "",
+    }
+
+
+@register.simple_tag
+def case_referred_windows(case) -> dict:
+    """Return the case's referrals by window slug; the case is already access-checked."""
+    return referred_windows(case) if case is not None else {}
+
+
+@register.inclusion_tag("referrals/_suggestion_referral.html", takes_context=True)
+def suggestion_referral(context, case, service, referred):
+    """Render a suggestion card's "referred here" form, or the referral it already has."""
+    return {
+        "case": case,
+        "service": service,
+        "referral": referred.get(service.slug),
+        "csrf_token": context.get("csrf_token"),
+        "methods": Referral.Method.choices,
+        "follow_up_on": timezone.localdate() + datetime.timedelta(days=service.follow_up_days),
     }

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from catalogue.models import Organization, Service
+from catalogue.models import Organization, Phone, Service
 from catalogue.seed import SEED_SLUGS
 
 DOMAIN = Path(__file__).resolve().parents[3] / "shared" / "spec" / "domain.md"
@@ -159,3 +159,32 @@ def test_unknown_codes_cannot_be_saved_on_a_window(db):
     service.actions = ["advice", "teleport"]
     with pytest.raises(Exception, match="teleport"):
         service.full_clean()
+
+
+TEL_URI = re.compile(r"tel:(?:\+|%23|\*)?[0-9]+")
+
+
+def test_every_phone_link_of_the_catalogue_dials_the_number(db):
+    phones = list(Phone.objects.select_related("service"))
+    assert len(phones) >= 10
+    for phone in phones:
+        assert TEL_URI.fullmatch(phone.tel_uri), (phone.service.slug, phone.number, phone.tel_uri)
+        digits = "".join(ch for ch in phone.number if ch.isdigit())
+        assert phone.tel_uri.endswith(digits)
+
+
+def test_a_short_number_with_a_hash_is_escaped_in_its_link(db):
+    assert Phone.objects.get(service__slug="one-stop-8891", number__contains="8891").tel_uri == (
+        "tel:%238891"
+    )
+
+
+def test_every_phone_link_on_the_catalogue_page_dials(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    page = client.get("/catalogue/").content.decode()
+    links = re.findall(r'href="(tel:[^"]*)"', page)
+    assert "tel:%238891" in links
+    for link in links:
+        assert TEL_URI.fullmatch(link), link

@@ -32,7 +32,7 @@ def test_the_intake_suggests_live_warns_as_you_type_and_saves(page, login, couns
         re.compile("card--urgent")
     )
 
-    summary = page.get_by_label("何が起きたか（仮名で）")
+    summary = page.get_by_label("何が起きたか（名前・連絡先・学校名は書かない）")
     summary.fill("相手は山田太郎さんで、電話は090-1234-5678。")
     warning = page.locator("#summary-pii")
     expect(warning).to_contain_text("電話番号らしき記述があります")
@@ -61,7 +61,9 @@ def test_a_refused_summary_keeps_the_choices_and_says_why(page, login, counsello
     page.goto(page.base_url + "/cases/new/")
     page.get_by_label(VICTIM).check()
     page.get_by_label("いじめ（いじめ動画・ネットいじめ）").check()
-    page.get_by_label("何が起きたか（仮名で）").fill("動画のURLは https://example.com/v/123 です")
+    page.get_by_label("何が起きたか（名前・連絡先・学校名は書かない）").fill(
+        "動画のURLは https://example.com/v/123 です"
+    )
     page.get_by_role("button", name="相談を記録する").click()
     expect(page.locator("#summary-pii")).to_contain_text("URLらしき記述があります")
     expect(page.get_by_label(VICTIM)).to_be_checked()
@@ -75,7 +77,7 @@ def test_the_intake_works_with_the_keyboard_alone(page, login, counsellor):
     page.get_by_label("悩みや不安について話をしたい").first.focus()
     page.keyboard.press("Space")
     expect(page.locator("#suggestions li.suggestion").first).to_contain_text("まもろうよこころ")
-    page.get_by_label("何が起きたか（仮名で）").focus()
+    page.get_by_label("何が起きたか（名前・連絡先・学校名は書かない）").focus()
     page.keyboard.type("Aさんが眠れない日が続いていると話した。")
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="相談を記録する")).to_be_focused()

@@ -17,7 +17,7 @@ CLEAN_NARRATIVE = "Aさんが掲示板に悪口を書かれた。3月5日から1
 
 def open_intake(page, login):
     login("owner")
-    page.get_by_role("link", name=re.compile("^相談を受け付ける")).click()
+    page.get_by_role("navigation").get_by_role("link", name="相談を受け付ける").click()
     expect(page.get_by_role("heading", name="相談を受け付ける")).to_be_visible()
 
 
@@ -25,7 +25,7 @@ def test_the_intake_warns_of_personal_data_as_the_counsellor_types(page, login, 
     posted = []
     page.on("request", lambda r: "/cases/pii-check/" in r.url and posted.append(r))
     open_intake(page, login)
-    summary = page.get_by_label("何が起きたか（仮名で）")
+    summary = page.get_by_label("何が起きたか（名前・連絡先・学校名は書かない）")
     summary.press_sequentially(PHONE_NARRATIVE, delay=5)
     warning = page.locator("#summary-pii")
     expect(warning).to_contain_text("電話番号")
@@ -49,7 +49,7 @@ def test_suggestions_show_live_and_saving_records_the_case(page, login, counsell
     page.get_by_label("ネット上の書き込み・画像を削除したい").check()
     expect(page.locator("#suggestions")).to_contain_text("法務局による削除要請")
 
-    page.get_by_label("何が起きたか（仮名で）").fill(CLEAN_NARRATIVE)
+    page.get_by_label("何が起きたか（名前・連絡先・学校名は書かない）").fill(CLEAN_NARRATIVE)
     page.get_by_role("button", name="相談を記録する").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("GIFU-CITY-")
@@ -69,7 +69,7 @@ def test_suggestions_show_live_and_saving_records_the_case(page, login, counsell
 def test_a_summary_with_personal_data_is_refused_and_nothing_is_stored(page, login, counsellor):
     open_intake(page, login)
     page.get_by_label("インターネット上の誹謗中傷やプライバシー侵害等のトラブルにあった").check()
-    page.get_by_label("何が起きたか（仮名で）").fill(PHONE_NARRATIVE)
+    page.get_by_label("何が起きたか（名前・連絡先・学校名は書かない）").fill(PHONE_NARRATIVE)
     page.get_by_role("button", name="相談を記録する").click()
 
     expect(page.locator("#summary-pii")).to_contain_text("電話番号")

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.demo import DEFAULT_DEMO_PASSWORD
+from tests.functional.axe import axe_violations
 from tests.functional.walk import MUST_REACH, Walk, walk_site
 
 pytestmark = [
@@ -36,12 +37,19 @@ def csp_reports(caplog):
     return lambda: [r.getMessage() for r in caplog.records if r.name == "tsunagu.csp"]
 
 
-def test_every_page_loads_from_this_origin_alone_without_csp_violations(
+def test_every_page_loads_from_this_origin_alone_without_csp_or_accessibility_violations(
     browser, live_server, demo, csp_reports
 ):
     failures = {}
     for username, role in ROLES:
-        walk = walk_site(browser, live_server.url, username, DEFAULT_DEMO_PASSWORD, role)
+        walk = walk_site(
+            browser,
+            live_server.url,
+            username,
+            DEFAULT_DEMO_PASSWORD,
+            role,
+            check_page=axe_violations,
+        )
         missed = MUST_REACH[role] - set(walk.visited)
         problems = walk.problems() + [f"never reached {route}" for route in sorted(missed)]
         if len(walk.requests) <= len(walk.visited):

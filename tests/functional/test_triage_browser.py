@@ -37,8 +37,18 @@ def test_the_triage_works_with_the_keyboard_alone(page, login, counsellor):
     expect(page.locator("#suggestions .badge--urgent").first).to_be_visible()
 
 
-def test_the_slip_prints_on_one_a4_page(page, login, counsellor, desk):
-    CaseFactory(desk=desk, reference="GIFU-CITY-2026-0042", opened_by=counsellor)
+@pytest.mark.parametrize(
+    "codes",
+    [
+        {"wishes": ["delete", "damages"], "categories": ["defamation"]},
+        {"wishes": ["delete"], "categories": ["revenge_porn"], "flags": ["minor"]},
+    ],
+    ids=["longest-checklist", "child-sexual-image"],
+)
+def test_the_slip_prints_on_one_a4_page(page, login, counsellor, desk, codes):
+    desk.phone = "058-000-1234"
+    desk.save()
+    CaseFactory(desk=desk, reference="GIFU-CITY-2026-0042", opened_by=counsellor, **codes)
     login("owner")
     page.goto(
         page.base_url
@@ -46,6 +56,9 @@ def test_the_slip_prints_on_one_a4_page(page, login, counsellor, desk):
         "&service=kodomo-sos-24&service=kodomo-jinken-110&reference=GIFU-CITY-2026-0042"
     )
     expect(page.get_by_role("heading", name="相談窓口のご案内")).to_be_visible()
+    expect(page.locator(".slip__window")).to_have_count(6)
+    expect(page.locator(".slip__desk")).to_contain_text("058-000-1234")
+    expect(page.locator(".slip__evidence li").first).to_be_visible()
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))

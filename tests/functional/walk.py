@@ -63,6 +63,7 @@ MUST_REACH = {
         "admin:index",
         "admin:catalogue_service_changelist",
         "admin:catalogue_service_change",
+        "admin:catalogue_evidenceitem_changelist",
         "admin:cases_case_changelist",
         "api-docs",
     },
@@ -70,7 +71,12 @@ MUST_REACH = {
 
 # The admin site is not crawled (its every model and action would be); these are its pages
 # that the walk opens, and the change form of the first row of the catalogue list.
-ADMIN_PAGES = ["/admin/", "/admin/catalogue/service/", "/admin/cases/case/"]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/catalogue/service/",
+    "/admin/catalogue/evidenceitem/",
+    "/admin/cases/case/",
+]
 ADMIN_FOLLOW = {"admin:catalogue_service_changelist": "admin:catalogue_service_change"}
 # Pages no menu or page links to, opened by address.
 ALWAYS = ["/api/v1/docs/"]
@@ -118,6 +124,7 @@ class Walk:
     bad_pages: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     violations: list[dict] = field(default_factory=list)
+    inaccessible: list[str] = field(default_factory=list)
 
     def watch(self, context) -> None:
         """Record every request, answer, console error and violation of the context's pages."""
@@ -153,6 +160,7 @@ class Walk:
             *(f"request to another origin: {url}" for url in self.foreign),
             *(f"console error: {line}" for line in self.console_errors),
             *(f"CSP violation: {violation}" for violation in self.violations),
+            *(f"accessibility: {line}" for line in self.inaccessible),
         ]
 
 
@@ -179,8 +187,19 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.wait_for_url(base_url + "/")
 
 
-def walk_site(browser, base_url: str, username: str, password: str, role: str) -> Walk:
-    """Sign in as the user and open every page they can reach, recording what the browser saw."""
+def walk_site(
+    browser,
+    base_url: str,
+    username: str,
+    password: str,
+    role: str,
+    check_page=None,
+) -> Walk:
+    """Sign in as the user and open every page they can reach, recording what the browser saw.
+
+    ``check_page(page)``, when given, runs on each page and returns lines of problems (the
+    functional suite's axe-core run).
+    """
     walk = Walk(origin=origin_of(base_url))
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
     context.set_default_timeout(20_000)
@@ -203,6 +222,8 @@ def walk_site(browser, base_url: str, username: str, password: str, role: str) -
                 continue
             if route in LOADED_WHEN:
                 page.locator(LOADED_WHEN[route]).first.wait_for()
+            if check_page is not None:
+                walk.inaccessible.extend(f"{route}: {line}" for line in check_page(page))
             if route.startswith("admin:"):
                 follow = ADMIN_FOLLOW.get(route)
                 if follow:

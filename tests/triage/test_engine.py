@@ -313,3 +313,20 @@ def test_a_new_rule_added_in_another_process_is_seen(db, django_capture_on_commi
     )
     bump_version()  # what the other process's commit did
     assert "yorisoi" in slugs(ranked("seek_solution"))
+
+
+@pytest.mark.parametrize("wishes", [(), ("delete",), ("talk",)])
+def test_a_childs_sexual_image_is_treated_as_csam_and_the_police_are_always_suggested(db, wishes):
+    result = ranked("victim", wishes=wishes, categories=["revenge_porn"], flags=["minor"])
+    suggested = slugs(result)
+    for slug in ("police-cyber", "jidou-189", "safeline", "internet-hotline-center"):
+        assert slug in suggested
+    police = next(s for s in result.suggestions if s.service.slug == "police-cyber")
+    assert any("児童ポルノ" in reason for reason in police.reasons)
+    assert any("児童ポルノ" in note for note in result.guidance)
+
+
+def test_an_adults_intimate_image_is_not_read_as_csam(db):
+    result = ranked("victim", wishes=["delete"], categories=["revenge_porn"])
+    assert "police-cyber" not in slugs(result)
+    assert not any("児童ポルノ" in note for note in result.guidance)
