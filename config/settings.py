@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "stats",
+    "retention",
     "reminders",
 ]
 
@@ -405,6 +406,17 @@ REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 CATALOGUE_REVIEW_AFTER_DAYS = env_int("CATALOGUE_REVIEW_AFTER_DAYS", 180)
 # Statistics cells below this count are suppressed everywhere they are shown.
 STATS_SUPPRESSION_THRESHOLD = env_int("STATS_SUPPRESSION_THRESHOLD", 3)
+
+# Retention (retention/services.py): a nightly sweep shreds and deletes what is due, in
+# batches of this many cases, at most this many batches of each kind per run.
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 200)
+RETENTION_MAX_BATCHES = env_int("RETENTION_MAX_BATCHES", 50)
+RETENTION_SWEEP_HOURS = env_int("RETENTION_SWEEP_HOURS", 1)
+CELERY_BEAT_SCHEDULE["sweep-retention"] = {
+    "task": "retention.tasks.sweep_retention",
+    "schedule": RETENTION_SWEEP_HOURS * 3600,
+    "options": {"expires": RETENTION_SWEEP_HOURS * 3600},
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,306 @@
+"""Retention: shred free text and delete whole cases when a desk's policy says they are due.
+
+The sweep works in claimed batches, each one transaction: it locks the due cases it takes
+(PostgreSQL skips rows another sweep holds; SQLite's immediate transactions let one writer
+in at a time), rewrites or deletes them, and writes one audit entry per case with counts,
+never text. A sweep killed mid-batch leaves that batch untouched; a second sweep finds only
+what the first one did not finish. Held cases are never taken.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import supervised_desk_ids
+from accounts.models import Desk, User
+from audit.models import AuditEntry
+from audit.services import audit_record
+from cases.models import Case, Note
+from catalogue.vocabulary import Category
+from referrals.models import DeletionRequest, FollowUp, Referral
+from retention.models import (
+    DEFAULT_CASE_YEARS,
+    DEFAULT_TEXT_DAYS,
+    SCHOOL_BULLYING_TEXT_YEARS,
+    KeptMonth,
+    LegalHold,
+    RetentionPolicy,
+    ShreddedText,
+)
+from stats.rollups import month_of
+
+SHREDDED = "text_shredded"
+DELETED = "case_deleted"
+HOLD_PLACED = "legal_hold_placed"
+HOLD_LIFTED = "legal_hold_lifted"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A desk's retention periods as the sweep applies them."""
+
+    text_days: int
+    case_years: int
+    bullying_text_years: int | None
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did (or, in a dry run, would do)."""
+
+    shredded: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    held: int = 0
+    dry_run: bool = False
+
+
+def policy_for(desk: Desk, stored: RetentionPolicy | None = None) -> Policy:
+    """Return the desk's periods: its own policy, or the defaults for its kind."""
+    school = desk.kind == Desk.Kind.SCHOOL
+    if stored is None:
+        return Policy(
+            DEFAULT_TEXT_DAYS, DEFAULT_CASE_YEARS, SCHOOL_BULLYING_TEXT_YEARS if school else None
+        )
+    bullying = stored.bullying_text_years
+    if bullying is None and school:
+        bullying = min(SCHOOL_BULLYING_TEXT_YEARS, stored.case_years)
+    return Policy(stored.text_days, stored.case_years, bullying)
+
+
+def years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
+    """Return the same local time ``years`` earlier (29 February becomes the 28th)."""
+    local = timezone.localtime(moment)
+    try:
+        return local.replace(year=local.year - years)
+    except ValueError:
+        return local.replace(year=local.year - years, day=28)
+
+
+def _held() -> Exists:
+    return Exists(LegalHold.objects.filter(case=OuterRef("pk"), lifted_at__isnull=True))
+
+
+def _closed_before(desk_id: int, cutoff: datetime.datetime) -> QuerySet[Case]:
+    return Case.objects.filter(
+        desk_id=desk_id, status=Case.Status.CLOSED, closed_at__lte=cutoff
+    ).order_by("closed_at", "id")
+
+
+def _text_due(desk: Desk, policy: Policy, now: datetime.datetime) -> QuerySet[Case]:
+    cases = _closed_before(desk.pk, now - datetime.timedelta(days=policy.text_days)).exclude(
+        Exists(ShreddedText.objects.filter(case=OuterRef("pk")))
+    )
+    if policy.bullying_text_years is not None:
+        longer = years_before(now, policy.bullying_text_years)
+        bullying = f'"{Category.BULLYING.value}"'
+        cases = cases.annotate(codes=Cast("categories", TextField())).exclude(
+            codes__contains=bullying, closed_at__gt=longer
+        )
+    return cases
+
+
+def _case_due(desk: Desk, policy: Policy, now: datetime.datetime) -> QuerySet[Case]:
+    return _closed_before(desk.pk, years_before(now, policy.case_years))
+
+
+def _desks() -> list[tuple[Desk, Policy]]:
+    stored = {p.desk_id: p for p in RetentionPolicy.objects.all()}
+    return [(desk, policy_for(desk, stored.get(desk.pk))) for desk in Desk.objects.order_by("pk")]
+
+
+def _claim(cases: QuerySet[Case], size: int) -> list[dict]:
+    """Lock up to ``size`` due cases that no held row and no other sweep keeps."""
+    return list(
+        cases.filter(~_held())
+        .select_for_update(skip_locked=True, of=("self",))
+        .values("id", "reference", "desk_id", "created_at")[:size]
+    )
+
+
+def _system_audit(*, case: dict, detail: dict) -> None:
+    audit_record(
+        actor=None,
+        action=AuditEntry.Action.UPDATE,
+        case=_CaseRef(case["reference"], case["desk_id"]),
+        detail=detail,
+    )
+
+
+@dataclass(frozen=True)
+class _CaseRef:
+    reference: str
+    desk_id: int
+
+
+@transaction.atomic
+def text_shred_batch(*, cases: QuerySet[Case], size: int, now: datetime.datetime) -> list[str]:
+    """Overwrite the free text of one batch of due cases; return their references."""
+    claimed = _claim(cases, size)
+    ids = [c["id"] for c in claimed]
+    if not ids:
+        return []
+    notes = dict(
+        Note.objects.filter(case_id__in=ids)
+        .exclude(body="")
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
+    )
+    Note.objects.filter(case_id__in=ids).exclude(body="").update(body="")
+    Case.objects.filter(id__in=ids).update(summary="")
+    ShreddedText.objects.bulk_create(
+        ShreddedText(case_id=i, shredded_at=now, notes=notes.get(i, 0)) for i in ids
+    )
+    for case in claimed:
+        _system_audit(
+            case=case,
+            detail={
+                "retention": SHREDDED,
+                "fields": ["summary", "notes"],
+                "notes": notes.get(case["id"], 0),
+            },
+        )
+    return [c["reference"] for c in claimed]
+
+
+def _counts(model, ids: list[int]) -> dict[int, int]:
+    return dict(
+        model.objects.filter(case_id__in=ids)
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
+    )
+
+
+@transaction.atomic
+def case_delete_batch(*, cases: QuerySet[Case], size: int) -> list[str]:
+    """Delete one batch of due cases with everything they own; their months become history."""
+    claimed = _claim(cases, size)
+    ids = [c["id"] for c in claimed]
+    if not ids:
+        return []
+    months = {(c["desk_id"], month_of(c["created_at"])) for c in claimed}
+    for desk_id, created_at in Referral.objects.filter(case_id__in=ids).values_list(
+        "case__desk_id", "created_at"
+    ):
+        months.add((desk_id, month_of(created_at)))
+    # Sealed first, in the same transaction, so no refresh the deletion sets off recomputes them.
+    KeptMonth.objects.bulk_create(
+        (KeptMonth(desk_id=d, month=m) for d, m in months), ignore_conflicts=True
+    )
+    counts = {
+        "notes": _counts(Note, ids),
+        "referrals": _counts(Referral, ids),
+        "follow_ups": _counts(FollowUp, ids),
+        "deletion_requests": _counts(DeletionRequest, ids),
+    }
+    Note.objects.filter(case_id__in=ids).delete()
+    Case.objects.filter(id__in=ids).delete()
+    for case in claimed:
+        detail = {"retention": DELETED}
+        detail.update({name: rows.get(case["id"], 0) for name, rows in counts.items()})
+        _system_audit(case=case, detail=detail)
+    return [c["reference"] for c in claimed]
+
+
+def compact_database() -> None:
+    """Rewrite the SQLite file so shredded text leaves no trace in free pages or the WAL."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def retention_sweep(
+    *,
+    now: datetime.datetime | None = None,
+    dry_run: bool = False,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+) -> SweepResult:
+    """Shred and delete what is due at ``now``, at most ``max_batches`` batches of each."""
+    now = now or timezone.now()
+    size = batch_size or settings.RETENTION_BATCH_SIZE
+    bound = max_batches or settings.RETENTION_MAX_BATCHES
+    result = SweepResult(dry_run=dry_run)
+    desks = _desks()
+    result.held = Case.objects.filter(_held(), status=Case.Status.CLOSED).count()
+    for due, work in (
+        (_case_due, lambda qs: case_delete_batch(cases=qs, size=size)),
+        (_text_due, lambda qs: text_shred_batch(cases=qs, size=size, now=now)),
+    ):
+        done = result.deleted if due is _case_due else result.shredded
+        batches = 0
+        for desk, policy in desks:
+            cases = due(desk, policy, now)
+            if dry_run:
+                done.extend(
+                    cases.filter(~_held()).values_list("reference", flat=True)[: size * bound]
+                )
+                continue
+            while batches < bound:
+                taken = work(cases)
+                batches += 1
+                done.extend(taken)
+                if len(taken) < size:
+                    break
+    if not dry_run and (result.shredded or result.deleted):
+        compact_database()
+    return result
+
+
+def _hold_case(*, by: User, reference: str) -> Case:
+    case = Case.objects.filter(reference=reference, desk_id__in=supervised_desk_ids(by)).first()
+    if case is None:
+        raise ValidationError({"reference": _("この受付番号の相談記録は見つかりません。")})
+    return case
+
+
+@transaction.atomic
+def legal_hold_place(*, by: User, reference: str, reason: str) -> LegalHold:
+    """Keep a case whole (no shredding, no deletion) until the hold is lifted."""
+    case = Case.objects.select_for_update().get(pk=_hold_case(by=by, reference=reference).pk)
+    if LegalHold.objects.filter(case=case, lifted_at__isnull=True).exists():
+        raise ValidationError({"reference": _("この相談記録はすでに保全されています。")})
+    hold = LegalHold(case=case, reason=reason, placed_by=by)
+    hold.full_clean()
+    hold.save()
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        case=case,
+        detail={"retention": HOLD_PLACED, "reason": reason},
+    )
+    return hold
+
+
+@transaction.atomic
+def legal_hold_lift(*, by: User, hold_id: int) -> LegalHold:
+    """End a hold; the case's retention runs again from its closing date."""
+    hold = (
+        LegalHold.objects.select_for_update()
+        .select_related("case")
+        .filter(pk=hold_id, lifted_at__isnull=True, case__desk_id__in=supervised_desk_ids(by))
+        .first()
+    )
+    if hold is None:
+        raise ValidationError({"hold": _("この保全は見つからないか、すでに解除されています。")})
+    hold.lifted_at = timezone.now()
+    hold.lifted_by = by
+    hold.save(update_fields=["lifted_at", "lifted_by"])
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        case=hold.case,
+        detail={"retention": HOLD_LIFTED, "reason": hold.reason},
+    )
+    return hold
