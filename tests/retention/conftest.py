@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from cases import services as case_services
+from tests.stats.conftest import follow_up, make_referral, services  # noqa: F401  (fixtures)
 
 ZONE = timezone.get_fixed_timezone(9 * 60)
 CLOSED_AT = datetime.datetime(2026, 1, 15, 10, 0, tzinfo=ZONE)
