@@ -7,6 +7,8 @@ class RetentionConfig(AppConfig):
     verbose_name = _("保存期間")
 
     def ready(self):
-        from retention import history
+        from core.digest import register_digest_section
+        from retention import handovers, history
 
         history.connect()
+        register_digest_section(handovers.DIGEST_SECTION)

@@ -11,3 +11,8 @@ class HoldForm(forms.Form):
 
 class LiftForm(forms.Form):
     hold = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class HandoverForm(forms.Form):
+    reference = forms.CharField(label=_("受付番号"), max_length=80)
+    assignee = forms.IntegerField(label=_("引き継ぐ相談員"), min_value=1, max_value=2**31 - 1)

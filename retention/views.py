@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import require_supervisor
 from retention import selectors, services
-from retention.forms import HoldForm, LiftForm
+from retention.forms import HandoverForm, HoldForm, LiftForm
+from retention.handovers import case_hand_over, handovers_for
 
 
 @login_required
@@ -59,3 +60,35 @@ def hold_lift(request):
         request, _("%(reference)s の保全を解除しました。") % {"reference": hold.case.reference}
     )
     return redirect("retention:holds")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handovers(request):
+    """The open cases whose owner left the desk; a POST gives one to a counsellor."""
+    require_supervisor(request.user)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        form = HandoverForm(request.POST)
+        if form.is_valid():
+            try:
+                case = case_hand_over(
+                    by=request.user,
+                    reference=form.cleaned_data["reference"],
+                    assignee_id=form.cleaned_data["assignee"],
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(
+                    request,
+                    _("%(reference)s を %(assignee)s さんに引き継ぎました。")
+                    % {"reference": case.reference, "assignee": case.assigned_to},
+                )
+                return redirect("retention:handovers")
+        else:
+            errors = [m for ms in form.errors.values() for m in ms]
+        status = 400
+    context = {"rows": handovers_for(request.user), "form_errors": errors}
+    return render(request, "retention/handovers.html", context, status=status)
