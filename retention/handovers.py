@@ -47,7 +47,7 @@ def ownerless_cases(desk_ids: Iterable[int]) -> QuerySet[Case]:
 def handovers_for(user: User) -> list[dict]:
     """Return the handover list of the desks the user supervises, with who may take each case."""
     cases = list(ownerless_cases(supervised_desk_ids(user)).select_related("desk"))
-    owners = User.objects.in_bulk({c.owner_id for c in cases})
+    owners = User.objects.in_bulk({c.owner_id for c in cases})  # type: ignore[attr-defined]
     candidates: dict[int, list[User]] = {}
     for membership in (
         Membership.objects.filter(
@@ -60,7 +60,11 @@ def handovers_for(user: User) -> list[dict]:
     ):
         candidates.setdefault(membership.desk_id, []).append(membership.user)
     return [
-        {"case": c, "owner": owners.get(c.owner_id), "candidates": candidates.get(c.desk_id, [])}
+        {
+            "case": c,
+            "owner": owners.get(c.owner_id),  # type: ignore[attr-defined]
+            "candidates": candidates.get(c.desk_id, []),
+        }
         for c in cases
     ]
 
@@ -122,9 +126,9 @@ def digest_section(recipients: Sequence[DigestRecipient]) -> Mapping[int, Any]:
     )
     names = dict(Desk.objects.filter(pk__in=counts).values_list("pk", "name"))
     url = settings.SITE_URL + reverse("retention:handovers")
-    sections = {}
+    sections: dict[int, dict[str, Any] | None] = {}
     for r in recipients:
-        desks = [
+        desks: list[dict[str, Any]] = [
             {"name": names[d], "count": counts[d]}
             for d in sorted(r.supervised_desk_ids & counts.keys(), key=lambda d: names[d])
         ]

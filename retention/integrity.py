@@ -64,7 +64,7 @@ def _rollup_contents() -> dict[str, Counter]:
     contents = {}
     for model in ROLLUPS:
         fields = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "count")]
-        rows = model.objects.exclude(count=0).values_list(*fields, "count")
+        rows = model._default_manager.exclude(count=0).values_list(*fields, "count")
         contents[model.__name__] = Counter({tuple(row[:-1]): row[-1] for row in rows})
     return contents
 

@@ -16,7 +16,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Min, Q
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
@@ -181,8 +181,13 @@ def open_follow_ups_refresh(*, buckets: Iterable[tuple[int, datetime.date]] | No
     )
 
 
-HISTORY_ROLLUPS = (ReferralRollup, ReferralCategoryRollup, CategoryRollup)
-HISTORY_INTAKE_ROLLUPS = (FirstFollowUpRollup, IntakeRollup)
+HISTORY_ROLLUPS: tuple[type[models.Model], ...] = (
+    ReferralRollup,
+    ReferralCategoryRollup,
+    CategoryRollup,
+    FirstFollowUpRollup,
+    IntakeRollup,
+)
 
 
 @transaction.atomic
@@ -205,24 +210,21 @@ def _bucket_filter(kept: set[Bucket]) -> Q:
     return where
 
 
-def _history_rows(kept: set[Bucket]) -> dict[type, list]:
+def _history_rows(kept: set[Bucket]) -> dict[type[models.Model], list]:
     """Copy the rows of the history buckets, to put back what a rebuild recomputed."""
     if not kept:
         return {}
     where = _bucket_filter(kept)
-    return {
-        model: list(model.objects.filter(where).values())
-        for model in (*HISTORY_ROLLUPS, *HISTORY_INTAKE_ROLLUPS)
-    }
+    return {model: list(model._default_manager.filter(where).values()) for model in HISTORY_ROLLUPS}
 
 
-def _history_restore(kept: set[Bucket], saved: dict[type, list]) -> None:
+def _history_restore(kept: set[Bucket], saved: dict[type[models.Model], list]) -> None:
     if not kept:
         return
     where = _bucket_filter(kept)
     for model, rows in saved.items():
-        model.objects.filter(where).delete()
-        model.objects.bulk_create(
+        model._default_manager.filter(where).delete()
+        model._default_manager.bulk_create(
             (model(**{k: v for k, v in row.items() if k != "id"}) for row in rows),
             batch_size=2000,
         )
