@@ -142,16 +142,16 @@ def test_the_sweep_run_twice_does_nothing_twice(closed_case):
 
 def test_a_sweep_killed_mid_batch_loses_and_repeats_nothing(closed_case, monkeypatch):
     cases = [closed_case() for _ in range(5)]
-    written = []
+    batches = []
     real = services._system_audit
 
-    def dies_on_the_fourth(**kwargs):
-        if len(written) == 3:
+    def dies_in_the_second_batch(entries):
+        if batches:
             raise KeyboardInterrupt("killed")
-        written.append(kwargs)
-        real(**kwargs)
+        batches.append(entries)
+        real(entries)
 
-    monkeypatch.setattr(services, "_system_audit", dies_on_the_fourth)
+    monkeypatch.setattr(services, "_system_audit", dies_in_the_second_batch)
     with pytest.raises(KeyboardInterrupt):
         retention_sweep(now=days_after(ONE_YEAR), batch_size=2)
     # The first batch is done; the batch that was killed left no trace.
