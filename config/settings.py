@@ -201,6 +201,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "stats",
+    "retention",
     "reminders",
 ]
 
@@ -518,6 +519,17 @@ LINK_CHECK_TIMEOUT_SECONDS = env_int("LINK_CHECK_TIMEOUT_SECONDS", 10)
 LINK_CHECK_CONCURRENCY = env_int("LINK_CHECK_CONCURRENCY", 4)
 # Statistics cells below this count are suppressed everywhere they are shown.
 STATS_SUPPRESSION_THRESHOLD = env_int("STATS_SUPPRESSION_THRESHOLD", 3)
+
+# Retention (retention/services.py): a nightly sweep shreds and deletes what is due, in
+# batches of this many cases, at most this many batches of each kind per run.
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 200)
+RETENTION_MAX_BATCHES = env_int("RETENTION_MAX_BATCHES", 50)
+RETENTION_SWEEP_HOURS = env_int("RETENTION_SWEEP_HOURS", 1)
+CELERY_BEAT_SCHEDULE["sweep-retention"] = {
+    "task": "retention.tasks.sweep_retention",
+    "schedule": RETENTION_SWEEP_HOURS * 3600,
+    "options": {"expires": RETENTION_SWEEP_HOURS * 3600},
+}
 
 LOGGING = {
     "version": 1,

@@ -6,13 +6,17 @@ inside the same transaction as the write, so the rollups never lag. A bulk chang
 follow-ups goes through `FollowUpQuerySet.mark_done`, whose ``follow_ups_closed`` signal does
 the same. Bulk loads
 (bench/seed.py) skip the signals and call `rollups_rebuild`.
+
+The rollups are the record of history: once some cases of a (desk, month) bucket have been
+deleted at the end of their retention, a higher layer names that bucket through
+`register_history` and its figures are final — no refresh or rebuild recomputes them.
 """
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Min, Q
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
@@ -34,6 +38,28 @@ from stats.national import HEADING_OF, headings_of
 NO_CATEGORY = ""
 MAX_DAYS = 366
 
+Bucket = tuple[int, datetime.date]
+# Each finder answers which of the given (desk, month) buckets are history (None: all of them).
+_history_finders: dict[str, Callable[[Iterable[Bucket] | None], set[Bucket]]] = {}
+
+
+def register_history(key: str, finder: Callable[[Iterable[Bucket] | None], set[Bucket]]) -> None:
+    """Name the buckets whose figures are final, e.g. because their cases were deleted."""
+    _history_finders[key] = finder
+
+
+def history_buckets(buckets: Iterable[Bucket] | None = None) -> set[Bucket]:
+    """Return which of the buckets (or of all) are history and must not be recomputed."""
+    found: set[Bucket] = set()
+    wanted = None if buckets is None else set(buckets)
+    for finder in _history_finders.values():
+        found |= finder(wanted)
+    return found
+
+
+def _is_history(desk_id: int, month: datetime.date) -> bool:
+    return bool(_history_finders) and bool(history_buckets([(desk_id, month)]))
+
 
 def month_of(moment: datetime.datetime) -> datetime.date:
     """Return the first day of the local month of an aware datetime."""
@@ -53,6 +79,8 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
 @transaction.atomic
 def referral_bucket_refresh(*, desk_id: int, month: datetime.date) -> None:
     """Recompute the referral counts of one desk in one month from the referrals."""
+    if _is_history(desk_id, month):
+        return
     start, end = month_bounds(month)
     referrals = Referral.objects.filter(
         case__desk_id=desk_id, created_at__gte=start, created_at__lt=end
@@ -110,6 +138,8 @@ def first_follow_up_days(cases) -> tuple[Counter, Counter]:
 @transaction.atomic
 def follow_up_bucket_refresh(*, desk_id: int, month: datetime.date) -> None:
     """Recompute the days-to-first-follow-up histogram of one desk's intakes in one month."""
+    if _is_history(desk_id, month):
+        return
     start, end = month_bounds(month)
     cases = Case.objects.filter(desk_id=desk_id, created_at__gte=start, created_at__lt=end)
     days, split = first_follow_up_days(cases)
@@ -127,6 +157,8 @@ def follow_up_bucket_refresh(*, desk_id: int, month: datetime.date) -> None:
 @transaction.atomic
 def intake_bucket_refresh(*, desk_id: int, month: datetime.date) -> None:
     """Recompute one desk's intakes of one month, in all and under each national heading."""
+    if _is_history(desk_id, month):
+        return
     start, end = month_bounds(month)
     counts: Counter = Counter()
     cases = Case.objects.filter(desk_id=desk_id, created_at__gte=start, created_at__lt=end)
@@ -161,10 +193,56 @@ def open_follow_ups_refresh(*, buckets: Iterable[tuple[int, datetime.date]] | No
     )
 
 
+HISTORY_ROLLUPS: tuple[type[models.Model], ...] = (
+    ReferralRollup,
+    ReferralCategoryRollup,
+    CategoryRollup,
+    FirstFollowUpRollup,
+    IntakeRollup,
+)
+
+
+@transaction.atomic
 def rollups_rebuild(*, buckets: Iterable[tuple[int, datetime.date]] | None = None) -> int:
-    """Recompute every bucket (or the given ones); return how many were recomputed."""
+    """Recompute every bucket (or the given ones) but history; return how many were recomputed."""
+    kept = history_buckets(buckets)
+    saved = _history_rows(kept)
     if buckets is None and connection.vendor == "postgresql":
-        return _rebuild_in_sql()
+        count = _rebuild_in_sql()
+    else:
+        count = _rebuild(buckets=buckets)
+    _history_restore(kept, saved)
+    return count
+
+
+def _bucket_filter(kept: set[Bucket]) -> Q:
+    where = Q(pk__in=[])
+    for desk_id, month in kept:
+        where |= Q(desk_id=desk_id, month=month)
+    return where
+
+
+def _history_rows(kept: set[Bucket]) -> dict[type[models.Model], list]:
+    """Copy the rows of the history buckets, to put back what a rebuild recomputed."""
+    if not kept:
+        return {}
+    where = _bucket_filter(kept)
+    return {model: list(model._default_manager.filter(where).values()) for model in HISTORY_ROLLUPS}
+
+
+def _history_restore(kept: set[Bucket], saved: dict[type[models.Model], list]) -> None:
+    if not kept:
+        return
+    where = _bucket_filter(kept)
+    for model, rows in saved.items():
+        model._default_manager.filter(where).delete()
+        model._default_manager.bulk_create(
+            (model(**{k: v for k, v in row.items() if k != "id"}) for row in rows),
+            batch_size=2000,
+        )
+
+
+def _rebuild(*, buckets: Iterable[tuple[int, datetime.date]] | None) -> int:
     if buckets is None:
         found = set()
         for desk_id, created_at in Case.objects.values_list("desk_id", "created_at").iterator(

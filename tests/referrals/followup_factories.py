@@ -40,12 +40,15 @@ def activity(desk, *, at: datetime.datetime, cases=0, referrals=0, follow_ups=0,
     Referrals and follow-ups belong to one case taken in 60 days earlier, so only the
     measures asked for count at ``at``.
     """
-    from accounts.models import User
+    from accounts.models import Membership, User
     from catalogue.models import Service
     from referrals.models import Referral
 
     # One intake worker per desk, without a password or an address: quick to make, never mailed.
-    fields.setdefault("opened_by", User.objects.get_or_create(username=f"intake-{desk.slug}")[0])
+    # A counsellor of the desk, so the cases have an owner (retention's handover list).
+    worker = User.objects.get_or_create(username=f"intake-{desk.slug}")[0]
+    Membership.objects.get_or_create(user=worker, desk=desk, defaults={"role": "counsellor"})
+    fields.setdefault("opened_by", worker)
     for _ in range(cases):
         CaseFactory(desk=desk, created_at=at, **fields)
     if not (referrals or follow_ups):

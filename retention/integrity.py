@@ -1,0 +1,134 @@
+"""Checks that a database (say, one just restored from a backup) is whole and consistent."""
+
+from collections import Counter
+from collections.abc import Callable
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Exists, ForeignKey, Model, OuterRef
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEntry
+from stats.models import (
+    CategoryRollup,
+    FirstFollowUpRollup,
+    IntakeRollup,
+    OpenFollowUpRollup,
+    ReferralCategoryRollup,
+    ReferralRollup,
+)
+from stats.rollups import rollups_rebuild
+
+AUDIT_TRIGGERS = {
+    "sqlite": {"audit_auditentry_no_update", "audit_auditentry_no_delete"},
+    "postgresql": {"audit_auditentry_immutable"},
+}
+ROLLUPS: tuple[type[Model], ...] = (
+    ReferralRollup,
+    ReferralCategoryRollup,
+    CategoryRollup,
+    FirstFollowUpRollup,
+    OpenFollowUpRollup,
+    IntakeRollup,
+)
+PROJECT_APPS = {"audit", "accounts", "catalogue", "triage", "cases", "referrals", "stats"}
+PROJECT_APPS |= {"retention", "reminders"}
+
+
+def unapplied_migrations() -> list[str]:
+    """Return the migrations this code has that the database has not applied."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
+
+
+def audit_triggers_missing() -> set[str]:
+    """Return the names of the audit trail's refusing triggers that are not in the database."""
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
+            )
+        present = {row[0] for row in cursor.fetchall()}
+    return AUDIT_TRIGGERS.get(connection.vendor, set()) - present
+
+
+def _rollup_contents() -> dict[str, Counter]:
+    contents = {}
+    for model in ROLLUPS:
+        fields = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "count")]
+        rows = model._default_manager.exclude(count=0).values_list(*fields, "count")
+        contents[model.__name__] = Counter({tuple(row[:-1]): row[-1] for row in rows})
+    return contents
+
+
+def rollups_differing() -> list[str]:
+    """Return the rollups that differ from a rebuild from the base tables (history kept)."""
+    stored = _rollup_contents()
+    with transaction.atomic():
+        rollups_rebuild()
+        rebuilt = _rollup_contents()
+        transaction.set_rollback(True)
+    return [name for name in stored if stored[name] != rebuilt[name]]
+
+
+def orphan_rows() -> dict[str, int]:
+    """Return, per model and link, how many rows point at a row that does not exist."""
+    found = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS or model._meta.proxy:
+            continue
+        for fk in model._meta.concrete_fields:
+            if not isinstance(fk, ForeignKey):
+                continue
+            target = fk.remote_field.model
+            missing = (
+                model._default_manager.filter(**{f"{fk.attname}__isnull": False})
+                .exclude(Exists(target._default_manager.filter(pk=OuterRef(fk.attname))))
+                .count()
+            )
+            if missing:
+                found[f"{model._meta.label}.{fk.name}"] = missing
+    return found
+
+
+CHECKS: tuple[tuple[str, Callable[[], object]], ...] = (
+    ("migrations", unapplied_migrations),
+    ("audit_triggers", audit_triggers_missing),
+    ("rollups", rollups_differing),
+    ("orphans", orphan_rows),
+)
+
+
+def integrity_problems() -> dict[str, str]:
+    """Run every check; return a Japanese description of each one that failed.
+
+    With migrations missing the other checks would read tables that may not exist, so they
+    are not run.
+    """
+    messages = {
+        "migrations": _("適用されていないマイグレーション: %s"),
+        "audit_triggers": _("監査記録を守るトリガーがありません: %s"),
+        "rollups": _("集計が元の表と一致しません: %s"),
+        "orphans": _("参照先のない行があります: %s"),
+    }
+    problems: dict[str, str] = {}
+    for name, check in CHECKS:
+        found = check()
+        if not found:
+            continue
+        if isinstance(found, dict):
+            shown = ", ".join(f"{key}={value}" for key, value in sorted(found.items()))
+        else:
+            shown = ", ".join(sorted(str(item) for item in found))  # type: ignore[attr-defined]
+        problems[name] = messages[name] % shown
+        if name == "migrations":
+            break
+    return problems
