@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import DeskScopedViewSet
+from audit.idempotency import idempotent
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
-from audit.idempotency import idempotent
 from cases.selectors import case_get_for
 from catalogue.selectors import services_for
 from core.api import as_api_error

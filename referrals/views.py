@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.dates import user_date
 from audit.models import AuditEntry
 from audit.services import audit_record_many
-from accounts.dates import user_date
 from cases.selectors import case_get_for, suggestions_for_case
 from catalogue.selectors import services_for
 from referrals import selectors, services

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_desk_phone'),
-        ('accounts', '0004_merge_0002_desk_calendar_0003_privilege_version'),
+        ("accounts", "0002_desk_phone"),
+        ("accounts", "0004_merge_0002_desk_calendar_0003_privilege_version"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_audit_chain_and_alerts'),
-        ('audit', '0003_idempotent_requests'),
+        ("audit", "0003_audit_chain_and_alerts"),
+        ("audit", "0003_idempotent_requests"),
     ]
 
-    operations = [
-    ]
+    operations = []

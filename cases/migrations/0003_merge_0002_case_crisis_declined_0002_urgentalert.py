@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_case_crisis_declined'),
-        ('cases', '0002_urgentalert'),
+        ("cases", "0002_case_crisis_declined"),
+        ("cases", "0002_urgentalert"),
     ]
 
-    operations = [
-    ]
+    operations = []

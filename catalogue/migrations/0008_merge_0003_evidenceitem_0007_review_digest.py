@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0003_evidenceitem'),
-        ('catalogue', '0007_review_digest'),
+        ("catalogue", "0003_evidenceitem"),
+        ("catalogue", "0007_review_digest"),
     ]
 
-    operations = [
-    ]
+    operations = []
