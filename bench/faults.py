@@ -7,7 +7,8 @@ processes, a ``redis-server`` and an SMTP sink of their own, but with the remind
 production runs (a 20 s sweep, a 30 s lease, retries from 10 s to 40 s, batches of 100) and
 306 digests per scenario sent at 10 mails a second. For each it prints the digests lost, the
 duplicates against the processes killed, and the recovery time: from the end of the fault
-until the last digest arrived.
+until the last digest arrived (for two workers and two beats, which inject no fault: from
+the digests' creation until the last arrived).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tsunagu_bench_faults \\
         .venv/bin/python bench/faults.py [--digests 306] [--only NAME] [--long]
@@ -117,12 +118,14 @@ def main() -> int:
             finally:
                 stack.stop()
         print(outcome.line(), flush=True)
+        # Two workers and two beats inject no fault: their time is the whole delivery's.
+        bounded = name != "two workers, two beats"
         ok &= (
             outcome.lost == 0
             and outcome.failed == 0
             and outcome.duplicates <= outcome.killed
             and outcome.recovery is not None
-            and outcome.recovery < RECOVERY_BOUND
+            and (outcome.recovery < RECOVERY_BOUND or not bounded)
         )
     return 0 if ok else 1
 
