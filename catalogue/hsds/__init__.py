@@ -19,6 +19,7 @@ TERMS = {
     "scope": "範囲",
     "prefecture": "都道府県",
     "municipality": "市区町村",
+    "desk": "デスク",
     "hours": "受付時間",
     "follow_up_days": "フォローアップまでの日数",
     "slug": "識別子",

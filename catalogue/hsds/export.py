@@ -128,6 +128,8 @@ def _attribute_values(service: Service) -> list[tuple[str, str]]:
         values.append(("prefecture", service.prefecture))
     if service.municipality:
         values.append(("municipality", service.municipality))
+    if service.scope == Service.Scope.DESK and service.desk is not None:
+        values.append(("desk", service.desk.slug))
     if service.hours:
         values.append(("hours", service.hours))
     values += [("follow_up_days", str(service.follow_up_days)), ("slug", service.slug)]

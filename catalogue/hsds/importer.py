@@ -236,6 +236,16 @@ def _organization(document: dict[str, Any], desk: Desk | None) -> Organization:
     raise RowError("運営団体（organization）が分かりません。")
 
 
+def _own_desk(document: dict[str, Any], attributes: dict[str, list[str]]) -> Desk | None:
+    """Find the desk a desk's window names, when this installation has it (its own export)."""
+    slug = (attributes.get("desk") or [""])[0]
+    found = Desk.objects.filter(slug=slug).first() if slug else None
+    if found is None:
+        existing = Service.objects.filter(uuid=document["id"], desk__isnull=False).first()
+        found = existing.desk if existing is not None else None
+    return found
+
+
 def _fields(document: dict[str, Any], desk: Desk | None) -> dict[str, Any]:
     attributes = _tsunagu_attributes(document)
     scope = (attributes.get("scope") or [""])[0]
@@ -248,7 +258,9 @@ def _fields(document: dict[str, Any], desk: Desk | None) -> dict[str, Any]:
     if scope not in Service.Scope.values:
         raise RowError(f"範囲のコードが不明です: {scope}")
     if scope == Service.Scope.DESK and desk is None:
-        raise RowError("デスク独自の窓口です。--desk で取り込むデスクを指定してください。")
+        desk = _own_desk(document, attributes)
+        if desk is None:
+            raise RowError("デスク独自の窓口です。--desk で取り込むデスクを指定してください。")
     source_url, verified = _source(document)
     follow_up = (attributes.get("follow_up_days") or ["14"])[0]
     if not follow_up.isdigit():
@@ -275,7 +287,7 @@ def _fields(document: dict[str, Any], desk: Desk | None) -> dict[str, Any]:
             if isinstance(language.get("code"), str)
         ],
         "scope": scope,
-        "prefecture": (attributes.get("prefecture") or [desk.prefecture if desk else ""])[0],
+        "prefecture": (attributes.get("prefecture") or [""])[0],
         "municipality": (attributes.get("municipality") or [""])[0],
         "desk": desk if scope == Service.Scope.DESK else None,
     }

@@ -192,3 +192,22 @@ def test_the_dry_run_command_says_what_would_change(local_window, tmp_path):
     assert f"追加: {identifier}（岐阜市 人権相談）: 新規" in out.getvalue()
     assert "追加 1件、更新 0件" in out.getvalue() and "試行のみ" in out.getvalue()
     assert not Service.objects.filter(uuid=identifier).exists()
+
+
+def test_a_desks_own_window_comes_back_to_its_desk_without_naming_it(desk, tmp_path):
+    window = Service.objects.create(
+        slug="gifu-city-room",
+        name="岐阜市 相談室",
+        organization=Organization.objects.create(slug="gifu-city-office", name="岐阜市役所"),
+        description="市の相談室",
+        scope=Service.Scope.DESK,
+        desk=desk,
+        last_verified=datetime.date(2026, 11, 1),
+    )
+    first = export(tmp_path / "first")
+    window.delete()
+
+    call_command("hsds", "import", str(tmp_path / "first"))
+
+    assert Service.objects.get(uuid=window.uuid).desk == desk
+    assert export(tmp_path / "second") == first
