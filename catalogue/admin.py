@@ -300,5 +300,4 @@ class EvidenceItemAdmin(admin.ModelAdmin):
 
     list_display = ["text", "applies", "position", "is_active"]
     list_filter = ["applies", "is_active"]
-    list_editable = ["position", "is_active"]
     search_fields = ["text", "text_en"]
