@@ -8,7 +8,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(username="site-admin", is_staff=True, is_superuser=True))
+    client.force_login(
+        UserFactory(
+            username="site-admin", is_staff=True, is_superuser=True, second_factor_exempt=True
+        )
+    )
     return client
 
 

@@ -62,7 +62,9 @@ def test_page_titles_are_separated_from_the_product_name(web, counsellor):
 
 
 def test_the_admin_names_the_product(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    client.force_login(
+        UserFactory(username="root", is_staff=True, is_superuser=True, second_factor_exempt=True)
+    )
     page = client.get("/admin/").content.decode()
     assert "つなぐ" in page
     assert "Django 管理サイト" not in page and "Django administration" not in page

@@ -95,7 +95,11 @@ def test_refused_text_reaches_no_table_log_or_broker(
     answers.append(page.post(f"/cases/{case.reference}/reopen/", {"reason": REFUSED}))
     case.refresh_from_db()
     services.case_reopen(case=case, by=counsellor, reason="再び連絡があった")
-    client.force_login(UserFactory(username="marker-admin", is_staff=True, is_superuser=True))
+    client.force_login(
+        UserFactory(
+            username="marker-admin", is_staff=True, is_superuser=True, second_factor_exempt=True
+        )
+    )
     answers.append(
         client.post(
             f"/admin/cases/case/{case.pk}/change/",

@@ -13,7 +13,9 @@ LIST = "/admin/catalogue/service/"
 
 @pytest.fixture
 def site_admin():
-    return UserFactory(username="site-admin", is_staff=True, is_superuser=True)
+    return UserFactory(
+        username="site-admin", is_staff=True, is_superuser=True, second_factor_exempt=True
+    )
 
 
 @pytest.fixture

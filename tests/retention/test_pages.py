@@ -94,7 +94,9 @@ def test_the_case_shows_when_its_text_was_shredded(closed_case, counsellor, web)
 
 @pytest.fixture
 def admin_user_(db):
-    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+    return UserFactory(
+        username="admin", is_staff=True, is_superuser=True, second_factor_exempt=True
+    )
 
 
 def test_an_admin_exports_one_desk_as_json_and_csv_and_it_is_audited(

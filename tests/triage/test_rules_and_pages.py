@@ -12,7 +12,9 @@ from triage.services import rule_delete, rule_save, rules_delete
 
 @pytest.fixture
 def admin_client(client, db):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    client.force_login(
+        UserFactory(username="root", is_staff=True, is_superuser=True, second_factor_exempt=True)
+    )
     return client
 
 
