@@ -26,6 +26,15 @@ class AuditEntry(models.Model):
         FOLLOW_UP = "follow_up", _("フォローアップの記録")
         CHANGE = "change", _("設定の変更")
         DELETE = "delete", _("削除")
+        SIGN_IN = "sign_in", _("サインイン")
+        SIGN_IN_FAILED = "sign_in_failed", _("サインインの失敗")
+        LOCKOUT = "lockout", _("サインインのロック")
+        SIGN_OUT_ALL = "sign_out_all", _("すべての端末からのサインアウト")
+        PASSWORD_CHANGE = "password_change", _("パスワードの変更")
+        SECOND_FACTOR = "second_factor", _("二要素認証の変更")
+        TOKEN_CREATE = "token_create", _("APIトークンの発行")
+        TOKEN_REVOKE = "token_revoke", _("APIトークンの失効")
+        ACCESS_END = "access_end", _("アクセスの終了")
 
     class Via(models.TextChoices):
         WEB = "web", _("画面")
