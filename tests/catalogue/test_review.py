@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from catalogue.models import Organization, ReviewDigest, Service
@@ -57,3 +58,14 @@ def test_a_second_sweep_in_the_month_sends_nothing_again(stale_windows):
 def test_counsellors_get_no_review_mail(stale_windows, counsellor):
     review_digest_sweep(now=NOW)
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_sendreminders_sends_the_review_mail_once_a_month(stale_windows):
+    UserFactory(username="root", email="root@example.jp", is_staff=True, is_superuser=True)
+
+    call_command("sendreminders", "--at", NOW.isoformat())
+    call_command("sendreminders", "--at", (NOW + datetime.timedelta(days=1)).isoformat())
+
+    reviews = [m for m in mail.outbox if m.to == ["root@example.jp"]]
+    assert len(reviews) == 1

@@ -2,14 +2,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from catalogue.review import review_digest_sweep
 from reminders import services as reminders
 from reminders.tasks import queue_batch
 
 
 class Command(BaseCommand):
     help = (
-        "Send every weekly reminder that is due — the same sweep Celery beat runs. "
-        "Running it again sends nothing twice."
+        "Send every weekly reminder and the month's catalogue review mail that is due — the "
+        "same sweeps Celery beat runs. Running it again sends nothing twice."
     )
 
     def add_arguments(self, parser):
@@ -57,3 +58,8 @@ class Command(BaseCommand):
                 f"{result.created}, sent: {result.sent}, skipped: {result.skipped}, "
                 f"failed: {result.failed}"
             )
+        # The admins' monthly review mail is a digest too: one per admin and month, claimed.
+        reviews = review_digest_sweep(now=now)
+        self.stdout.write(
+            f"窓口の確認依頼: 送信 {reviews} 件 / catalogue review mails sent: {reviews}"
+        )
