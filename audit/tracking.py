@@ -19,8 +19,9 @@ TRACKED_APPS = {"accounts", "catalogue", "triage", "authtoken"}
 UNTRACKED_MODELS = {"triage.rulesetversion"}
 # Primary keys that are themselves secrets, never written to the trail.
 SECRET_KEYS = {"key"}
-# Saves that are sign-ins, which are recorded as such by the sign-in code.
-QUIET_FIELDS = {"last_login"}
+# Saves that are sign-ins (recorded as such by the sign-in code) or bookkeeping the product
+# itself does on a save, not a change anyone made.
+QUIET_FIELDS = {"last_login", "privilege_version"}
 
 
 def tracked(sender: type[Model]) -> bool:
@@ -90,7 +91,11 @@ def record_save(
         _record(instance, AuditEntry.Action.CHANGE, "create")
         return
     before = instance.__dict__.pop("_audit_before", None) or {}
-    changed = [name for name in _attnames(instance) if before.get(name) != getattr(instance, name)]
+    changed = [
+        name
+        for name in _attnames(instance)
+        if name not in QUIET_FIELDS and before.get(name) != getattr(instance, name)
+    ]
     if changed:
         _record(instance, AuditEntry.Action.CHANGE, "update", sorted(changed))
 

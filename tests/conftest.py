@@ -103,3 +103,11 @@ def pytest_collection_modifyitems(items):
             and not marker.kwargs.get("serialized_rollback")
         ):
             item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's superuser, exempt from the second factor (tested in tests/accounts)."""
+    return django_user_model.objects.create_superuser(
+        "admin", "admin@example.com", "password", second_factor_exempt=True
+    )

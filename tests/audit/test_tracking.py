@@ -99,9 +99,10 @@ def test_manage_py_refuses_to_start_without_an_audit_key_when_debug_is_off():
 
 
 def test_an_api_token_is_recorded_by_its_owner_never_by_its_key(counsellor):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import token_create
 
-    token = Token.objects.create(user=counsellor)
-    entry = changes("authtoken.token").last()
-    assert (entry.detail["op"], entry.detail["user"]) == ("create", counsellor.pk)
-    assert token.key not in str(entry.detail)
+    token, key = token_create(user=counsellor, name="集計用", scope="read")
+    entry = changes("accounts.apitoken").last()
+    assert entry.detail["op"] == "create"
+    assert key not in str(entry.detail)
+    assert token.digest not in str(entry.detail)

@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 from django.core import mail
-from rest_framework.authtoken.models import Token
+
 
 from accounts.models import Membership
+from accounts.services import token_create
 from audit.models import AuditEntry
 from cases.models import Note
 from reminders import services as reminders
@@ -34,12 +35,12 @@ def test_a_deactivated_users_open_session_and_token_fail_on_the_next_request(
     case, counsellor, client
 ):
     client.force_login(counsellor)
-    token = Token.objects.create(user=counsellor)
+    _token, key = token_create(user=counsellor, name="API", scope="write")
     assert client.get(case.get_absolute_url()).status_code == 200
     deactivate(counsellor)
     assert client.get(case.get_absolute_url()).status_code == 302
     response = client.get(
-        f"/api/v1/cases/{case.reference}/", HTTP_AUTHORIZATION=f"Token {token.key}"
+        f"/api/v1/cases/{case.reference}/", HTTP_AUTHORIZATION=f"Token {key}"
     )
     assert response.status_code in (401, 403)
 
