@@ -7,10 +7,6 @@ from accounts.lockout import lockout_clear
 from accounts.models import ApiToken, Desk, DeskClosure, Membership, User
 from accounts.services import second_factor_reset
 
-admin.site.site_header = _("つなぐ 管理")
-admin.site.site_title = _("つなぐ 管理")
-admin.site.index_title = _("管理メニュー")
-
 
 class MembershipInline(admin.TabularInline):
     model = Membership
