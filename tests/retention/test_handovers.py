@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core import mail
 
-
 from accounts.models import Membership
 from accounts.services import token_create
 from audit.models import AuditEntry
@@ -39,9 +38,7 @@ def test_a_deactivated_users_open_session_and_token_fail_on_the_next_request(
     assert client.get(case.get_absolute_url()).status_code == 200
     deactivate(counsellor)
     assert client.get(case.get_absolute_url()).status_code == 302
-    response = client.get(
-        f"/api/v1/cases/{case.reference}/", HTTP_AUTHORIZATION=f"Token {key}"
-    )
+    response = client.get(f"/api/v1/cases/{case.reference}/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code in (401, 403)
 
 
