@@ -175,15 +175,16 @@ def test_passkey_enrolment_then_sign_in_with_the_passkey(page, guarded):
     expect(page.get_by_role("heading", name="認証アプリの登録")).to_be_visible()
 
     page.get_by_role("button", name="パスキーを登録する").click()
-    # Registering the passkey confirms this sign-in.
-    page.wait_for_url(page.base_url + "/")
+    # Registering the passkey confirms this sign-in. The ceremony runs in the browser, the
+    # server and the virtual authenticator in turn: allow it time on a busy machine.
+    page.wait_for_url(page.base_url + "/", timeout=30_000)
     assert WebAuthnCredential.objects.filter(user=guarded, confirmed=True).count() == 1
     sign_out(page)
 
     submit_password(page, "owner")
     expect(page.get_by_role("heading", name="二要素認証")).to_be_visible()
     page.get_by_role("button", name="パスキーで確認する").click()
-    page.wait_for_url(page.base_url + "/")
+    page.wait_for_url(page.base_url + "/", timeout=30_000)
     expect(page.get_by_role("link", name="相談記録", exact=True)).to_be_visible()
     assert AuditEntry.objects.filter(
         actor=guarded, action="sign_in", detail__device="django_otp_webauthn.webauthncredential"
