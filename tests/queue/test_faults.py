@@ -1,6 +1,6 @@
 """The reminder fault suite: real workers, beats, Redis and an SMTP sink, one fault per test.
 
-Every scenario of issue #12 is a case here, with the intervals shortened (``faults.SHORT``: a
+Every fault scenario the reminders must survive is a case here, with the intervals shortened (``faults.SHORT``: a
 3 s lease renewed every second, a sweep every 2 s, retries from 1 s doubling to 4 s) so that
 the whole suite takes a few minutes. Each asserts that no digest is lost, that at most one is
 sent twice per process killed (the mail in flight), that none is given up, and that recovery
