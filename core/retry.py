@@ -7,7 +7,9 @@ It watches the statements the request sends. If the request fails with a connect
 (``OperationalError`` or ``InterfaceError``) when nothing it wrote can have been committed —
 it had only read, or its writes were in the transaction that the failing statement belonged
 to, which the server rolled back — the connection is closed and the request runs again, once,
-on a new one. A request whose write may stand (sent outside a transaction, in a transaction
+on a new one. A safe request (GET, HEAD, OPTIONS) runs again even when it wrote: what a read
+writes is bookkeeping — a token's last use, the audit entry of the read — that a second run
+may write again without changing anything the person relies on. A request whose write may stand (sent outside a transaction, in a transaction
 that ended, or lost in the commit itself) is not repeated and answers 500 — JSON under
 ``/api/`` — and a client that sent an ``Idempotency-Key`` learns the outcome by sending it
 again (``audit.idempotency``).
@@ -32,6 +34,7 @@ READS = (
     "SHOW ",
 )
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class _Watch:
@@ -85,7 +88,8 @@ class RetryDroppedConnectionMiddleware:
         state = dict(request.__dict__)
         watch = _Watch()
         response = self._run(request, watch)
-        if getattr(request, "_connection_dropped", False) and not watch.may_have_written:
+        repeatable = request.method in SAFE_METHODS or not watch.may_have_written
+        if getattr(request, "_connection_dropped", False) and repeatable:
             logger.warning(
                 "database connection dropped before %s %s wrote; running it again",
                 request.method,

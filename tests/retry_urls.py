@@ -27,6 +27,15 @@ def read_then_fail_once(request):
     return JsonResponse({"runs": runs["read"]})
 
 
+def bookkeep_then_fail_once(request):
+    """A read that writes bookkeeping first, as a token's last use or a read's audit entry."""
+    runs["bookkeeping"] = runs.get("bookkeeping", 0) + 1
+    Desk.objects.filter(slug="bookkept").update(name=f"読んだ {runs['bookkeeping']}")
+    if runs["bookkeeping"] == 1:
+        _fail_like_a_dropped_connection()
+    return JsonResponse({"runs": runs["bookkeeping"]})
+
+
 def write_then_fail(request):
     runs["write"] = runs.get("write", 0) + 1
     Desk.objects.create(slug=f"written-{runs['write']}", name="書いた")
@@ -57,6 +66,7 @@ def plain_boom(request):
 
 urlpatterns = [
     path("api/read-then-fail-once/", read_then_fail_once),
+    path("api/bookkeep-then-fail-once/", bookkeep_then_fail_once),
     path("api/write-then-fail/", write_then_fail),
     path("api/write-in-a-transaction-then-fail-once/", write_in_a_transaction_then_fail_once),
     path("api/boom/", Boom.as_view()),

@@ -29,6 +29,12 @@ def test_a_request_that_only_read_before_its_connection_failed_runs_again_and_su
     assert response.json() == {"runs": 2}
 
 
+def test_a_read_that_wrote_its_bookkeeping_before_its_connection_failed_runs_again(client):
+    response = client.get("/api/bookkeep-then-fail-once/")
+    assert response.status_code == 200
+    assert response.json() == {"runs": 2}
+
+
 def test_a_request_that_had_written_is_not_run_again_and_answers_a_json_500(client):
     response = client.post("/api/write-then-fail/", {"a": "b"})
     assert response.status_code == 500
