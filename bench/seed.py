@@ -201,6 +201,14 @@ def _copy(model, rows: list[dict]) -> None:
     if not rows:
         return
     fields = {f.attname: f.column for f in model._meta.concrete_fields}
+    # Columns the rows leave out take their model default, so a field added later with a
+    # default needs no change here (COPY would otherwise send NULL).
+    defaults = {
+        f.attname: json.dumps(f.get_default()) if f.attname in _json(model) else f.get_default()
+        for f in model._meta.concrete_fields
+        if f.attname not in rows[0] and f.has_default()
+    }
+    rows = [{**defaults, **row} for row in rows]
     names = list(rows[0])
     if connection.vendor == "postgresql":
         columns = ", ".join(fields[n] for n in names)
