@@ -53,12 +53,16 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 
 class TokenScopePermission(permissions.BasePermission):
-    """A ``read`` token may only read."""
+    """A ``read`` token may only read.
+
+    A view that takes a POST only to compute an answer — the suggestions for a set of codes —
+    says so with ``reads_only = True``, and a read token may use it.
+    """
 
     message = _("このトークンは読み取り専用です。書き込みには write のトークンを使ってください。")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         token = request.auth
         if isinstance(token, ApiToken) and token.scope == ApiToken.Scope.READ:
-            return request.method in permissions.SAFE_METHODS
+            return request.method in permissions.SAFE_METHODS or getattr(view, "reads_only", False)
         return True

@@ -113,6 +113,7 @@ class SuggestionView(APIView):
     """Suggest consultation windows for an intake, ranked and explained."""
 
     parser_classes = [JSONParser]
+    reads_only = True  # the POST carries the codes to rank; nothing is stored
 
     @extend_schema(request=IntakeCodesSerializer, responses=SuggestionResultSerializer)
     def post(self, request):

@@ -74,6 +74,17 @@ def test_a_read_token_reads_but_any_write_is_a_403(case, counsellor):
     assert not case.notes.exists()
 
 
+def test_a_read_token_may_ask_for_suggestions_which_store_nothing(counsellor):
+    _token, key = token_create(user=counsellor, name="集計", scope=ApiToken.Scope.READ)
+    response = client_for(key).post(
+        "/api/v1/referrals/suggestions/",
+        {"situation": "victim", "wishes": ["delete"], "categories": ["defamation"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["suggestions"]
+
+
 def test_a_password_change_revokes_every_token(case, counsellor, write_key):
     counsellor.set_password("a-brand-new-passphrase")
     counsellor.save()
