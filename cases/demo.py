@@ -7,11 +7,12 @@ real ones. A desk that already has cases gets none, so running the loader again 
 import datetime
 import random
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Desk, User
 from cases import services
-from cases.models import Case
+from cases.models import Case, UrgentAlert
 
 # situation, wishes, categories, flags, age bands, consulters, channels, platforms, summary, note
 MUNICIPAL = [
@@ -345,20 +346,24 @@ def load(stdout) -> None:
                 summary,
                 note,
             ) = rng.choice(scenarios)
-            case = services.case_open(
-                desk=desk,
-                opened_by=counsellor,
-                situation=situation,
-                wishes=wishes,
-                categories=categories,
-                flags=flags,
-                age_band=rng.choice(ages),
-                consulter=rng.choice(consulters),
-                channel=rng.choice(channels),
-                platforms=rng.sample(platforms, k=rng.randint(1, len(platforms))),
-                summary=summary,
-                now=opened_at,
-            )
+            with transaction.atomic():
+                case = services.case_open(
+                    desk=desk,
+                    opened_by=counsellor,
+                    situation=situation,
+                    wishes=wishes,
+                    categories=categories,
+                    flags=flags,
+                    age_band=rng.choice(ages),
+                    consulter=rng.choice(consulters),
+                    channel=rng.choice(channels),
+                    platforms=rng.sample(platforms, k=rng.randint(1, len(platforms))),
+                    summary=summary,
+                    now=opened_at,
+                )
+                # A demo case's past is history: its supervisors were told when it was opened,
+                # not now, so the demo's worker does not mail a year of urgent alerts at once.
+                UrgentAlert.objects.filter(case=case).update(sent_at=opened_at)
             if note:
                 services.note_add(
                     case=case,

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 URGENT_FLAGS = frozenset({Flag.SUICIDAL.value, Flag.IMMINENT_DANGER.value})
 # Long enough for one SMTP exchange; a worker that dies mid-send frees the alert after it.
 URGENT_ALERT_LEASE = datetime.timedelta(minutes=2)
+# How long an alert's own task has before the beat sweep queues it again.
+URGENT_ALERT_GRACE = datetime.timedelta(minutes=1)
 
 CODE_FIELDS = ("situation", "wishes", "categories", "flags", "age_band", "consulter", "channel")
 EDITABLE_FIELDS = (*CODE_FIELDS, "platforms", "summary")
@@ -372,6 +374,22 @@ def _queue_urgent_alert(alert_id: int) -> None:
         send_urgent_alert.delay(alert_id)
     except Exception:
         logger.exception("could not queue urgent alert %s", alert_id)
+
+
+def urgent_alerts_unsent(*, now: datetime.datetime | None = None) -> list[int]:
+    """Alerts that should have gone by now and did not, for the beat sweep to queue again.
+
+    The alert is queued after its case's commit; when the broker was down then, or the task
+    gave up, nothing else would send it. An alert younger than ``URGENT_ALERT_GRACE`` is left
+    to its own task, and a claimed one to the worker holding it.
+    """
+    now = now or timezone.now()
+    return list(
+        UrgentAlert.objects.filter(sent_at__isnull=True, created_at__lt=now - URGENT_ALERT_GRACE)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
 
 
 def urgent_alert_send(*, alert_id: int, now: datetime.datetime | None = None) -> bool:

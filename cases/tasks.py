@@ -25,3 +25,17 @@ def send_urgent_alert(self, alert_id: int) -> None:
         countdown = min(30, 2**self.request.retries)
         logger.warning("urgent alert %s not sent (%s); retrying in %ss", alert_id, error, countdown)
         raise self.retry(countdown=countdown) from None
+
+
+@shared_task(ignore_result=True)
+def sweep_urgent_alerts() -> int:
+    """Queue again every urgent alert that should have gone and did not (beat, every minute).
+
+    Sending claims the alert first, so an alert queued twice is still mailed once.
+    """
+    unsent = services.urgent_alerts_unsent()
+    for alert_id in unsent:
+        send_urgent_alert.delay(alert_id)
+    if unsent:
+        logger.warning("queued %s unsent urgent alert(s) again", len(unsent))
+    return len(unsent)

@@ -531,6 +531,14 @@ CELERY_BEAT_SCHEDULE["sweep-retention"] = {
     "options": {"expires": RETENTION_SWEEP_HOURS * 3600},
 }
 
+# Urgent alerts (cases/tasks.py) whose task never ran — the broker was down when the case was
+# saved, or the retries ran out — are queued again within a minute or two.
+CELERY_BEAT_SCHEDULE["sweep-urgent-alerts"] = {
+    "task": "cases.tasks.sweep_urgent_alerts",
+    "schedule": 60,
+    "options": {"expires": 60},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

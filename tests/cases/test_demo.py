@@ -33,3 +33,13 @@ def test_loading_the_demo_twice_adds_nothing():
     counts = (Case.objects.count(), Note.objects.count())
     call_command("loaddemo", stdout=io.StringIO())
     assert (Case.objects.count(), Note.objects.count()) == counts
+
+
+def test_the_demos_urgent_cases_are_history_and_mail_no_alerts():
+    from cases.models import UrgentAlert
+    from cases.services import urgent_alerts_unsent
+
+    call_command("loaddemo", stdout=io.StringIO())
+    assert UrgentAlert.objects.exists(), "the demo has urgent cases"
+    assert not UrgentAlert.objects.filter(sent_at__isnull=True).exists()
+    assert urgent_alerts_unsent() == []
