@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY, match_token, user_has_device
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -95,6 +96,13 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
     """
     if is_verified(request.user):
         _verified(request)
+        if not StaticToken.objects.filter(device__user=request.user).exists():
+            # A passkey just registered (or the last recovery code just used): every second
+            # factor comes with recovery codes, shown once.
+            codes = recovery_codes_renew(user=request.user)
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)}
+            )
         return redirect(_next(request))
     if not user_has_device(request.user):
         return redirect(f"{reverse('accounts:totp-setup')}?next={_next(request)}")

@@ -175,8 +175,12 @@ def test_passkey_enrolment_then_sign_in_with_the_passkey(page, guarded):
     expect(page.get_by_role("heading", name="認証アプリの登録")).to_be_visible()
 
     page.get_by_role("button", name="パスキーを登録する").click()
-    # Registering the passkey confirms this sign-in. The ceremony runs in the browser, the
-    # server and the virtual authenticator in turn: allow it time on a busy machine.
+    # Registering the passkey confirms this sign-in and, as for an authenticator app, shows
+    # the recovery codes once. The ceremony runs in the browser, the server and the virtual
+    # authenticator in turn: allow it time on a busy machine.
+    expect(page.get_by_role("heading", name="回復用コード")).to_be_visible(timeout=30_000)
+    assert page.locator("#recovery-codes li").count() == 10
+    page.get_by_role("link", name="書き留めました").click()
     page.wait_for_url(page.base_url + "/", timeout=30_000)
     assert WebAuthnCredential.objects.filter(user=guarded, confirmed=True).count() == 1
     sign_out(page)
