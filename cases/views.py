@@ -402,11 +402,18 @@ def pii_check(request):
 @login_required
 @require_GET
 def audit_list(request):
-    """The audit trail of the desks the user supervises."""
-    require_supervisor(request.user)
+    """The audit trail of the desks the user supervises; reading it is recorded too."""
+    desk_ids = require_supervisor(request.user)
     reference = request.GET.get("reference", "").strip()[:80]
     entries = selectors.audit_entries_for(request.user, reference=reference)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    for desk_id in sorted(desk_ids):
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.LIST,
+            desk_id=desk_id,
+            detail={"list": "audit", "reference": bool(reference), "page": page.number},
+        )
     return render(request, "cases/audit_list.html", {"page": page, "reference_filter": reference})
 
 

@@ -31,6 +31,19 @@ def test_the_export_keeps_the_reference_filter(case, open_case, supervisor, web)
     assert other.reference not in body.decode("utf-8-sig")
 
 
+def test_reading_the_trail_is_itself_recorded_per_desk_without_the_filter_text(
+    case, supervisor, web
+):
+    response = web(supervisor).get(f"/cases/audit/?reference={case.reference}")
+    assert response.status_code == 200
+    entries = AuditEntry.objects.filter(actor=supervisor, action="list", detail__list="audit")
+    assert {e.desk_id for e in entries} == set(
+        supervisor.memberships.filter(role="supervisor").values_list("desk_id", flat=True)
+    )
+    entry = entries.get(desk_id=case.desk_id)
+    assert entry.detail == {"list": "audit", "reference": True, "page": 1}
+
+
 def test_counsellors_cannot_export_the_trail(case, counsellor, web):
     assert web(counsellor).get("/cases/audit/export.csv").status_code == 403
 
