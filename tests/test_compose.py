@@ -57,3 +57,16 @@ def test_exactly_one_beat(services):
     beats = [name for name, s in services.items() if " beat" in str(s.get("command", ""))]
     assert beats == ["beat"]
     assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
+
+
+def test_only_migrate_connects_as_the_owner_and_it_grants_the_application_role(services):
+    def user(name: str) -> str:
+        url = resolved(services[name]["environment"]["DATABASE_URL"])
+        return url.split("://", 1)[1].split(":", 1)[0]
+
+    owner = services["postgres"]["environment"]["POSTGRES_USER"]
+    assert user("migrate") == owner
+    for name in ("web", "worker", "beat"):
+        assert user(name) == "tsunagu_app", name
+    command = " ".join(services["migrate"]["command"].split())
+    assert "migrate --no-input && python manage.py audit grant tsunagu_app --create" in command

@@ -6,6 +6,7 @@ INSERT on it only. Roles are cluster-wide, so their names carry a random suffix 
 inside the test's transaction, which rolls them back.
 """
 
+import io
 import uuid
 
 import pytest
@@ -30,17 +31,11 @@ def roles(case):
         # Run the deferred foreign-key checks now: ALTER TABLE refuses while any are pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"CREATE ROLE {owner} NOLOGIN")
-        cursor.execute(f"CREATE ROLE {app} NOLOGIN")
         cursor.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {owner}")
-        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {app}")
         cursor.execute(f"ALTER TABLE audit_auditentry OWNER TO {owner}")
-        # The README's grants: everything to read and write for the app, but only SELECT and
-        # INSERT on the audit trail.
-        cursor.execute(
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app}"
-        )
-        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}")
-        cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_auditentry FROM {app}")
+    # The deployment's grants, as compose and bin/prod-stack run them after migrate:
+    # everything to read and write for the app, but only SELECT and INSERT on the audit trail.
+    call_command("audit", "grant", app, "--create", stdout=io.StringIO())
     return owner, app
 
 
@@ -88,6 +83,20 @@ def test_the_application_role_appends_to_the_chain(roles, case, counsellor):
         finally:
             cursor.execute("RESET ROLE")
     call_command("audit", "verify")
+
+
+def test_the_grant_refuses_the_tables_owner_and_a_missing_role_and_is_safe_to_repeat(roles):
+    owner, app = roles
+    with pytest.raises(CommandError, match="所有者"):
+        call_command("audit", "grant", owner)
+    with pytest.raises(CommandError, match="--create"):
+        call_command("audit", "grant", f"{app}_missing")
+    call_command("audit", "grant", app, stdout=io.StringIO())
+    with (
+        pytest.raises(DatabaseError, match=r"permission denied"),
+        transaction.atomic(),
+    ):
+        as_role(app, "DELETE FROM audit_auditentry")
 
 
 def test_a_forged_insert_by_the_owner_is_named(roles):
