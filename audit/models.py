@@ -35,6 +35,10 @@ class AuditEntry(models.Model):
         TOKEN_CREATE = "token_create", _("APIトークンの発行")
         TOKEN_REVOKE = "token_revoke", _("APIトークンの失効")
         ACCESS_END = "access_end", _("アクセスの終了")
+        SHRED = "shred", _("本文の消去")
+        PURGE = "purge", _("保存期間満了による削除")
+        HOLD = "hold", _("保全")
+        HOLD_LIFT = "hold_lift", _("保全の解除")
 
     class Via(models.TextChoices):
         WEB = "web", _("画面")

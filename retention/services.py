@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.access import supervised_desk_ids
 from accounts.models import Desk, User
 from audit.models import AuditEntry
+from audit import chain
 from audit.services import audit_record, current_origin
 from cases.models import Case, Note
 from catalogue.vocabulary import Category
@@ -129,20 +130,30 @@ def _claim(cases: QuerySet[Case], size: int) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+ACTIONS = {
+    SHREDDED: AuditEntry.Action.SHRED,
+    DELETED: AuditEntry.Action.PURGE,
+    HOLD_PLACED: AuditEntry.Action.HOLD,
+    HOLD_LIFTED: AuditEntry.Action.HOLD_LIFT,
+}
+
+
 def _system_audit(entries: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-    """Write one entry per case of a batch, in one statement: the sweep acts, nobody signed in."""
+    """Seal one entry per case of a batch into the chain at once: the sweep acts, nobody signed in."""
     ip, via = current_origin()
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=None,
-            action=AuditEntry.Action.UPDATE,
-            case_reference=case["reference"],
-            desk_id=case["desk_id"],
-            detail=detail,
-            ip=ip,
-            via=via,
-        )
-        for case, detail in entries
+    chain.append(
+        [
+            AuditEntry(
+                actor=None,
+                action=ACTIONS[detail["retention"]],
+                case_reference=case["reference"],
+                desk_id=case["desk_id"],
+                detail=detail,
+                ip=ip,
+                via=via,
+            )
+            for case, detail in entries
+        ]
     )
 
 
@@ -324,7 +335,7 @@ def legal_hold_place(*, by: User, reference: str, reason: str) -> LegalHold:
     hold.save()
     audit_record(
         actor=by,
-        action=AuditEntry.Action.UPDATE,
+        action=AuditEntry.Action.HOLD,
         case=case,
         detail={"retention": HOLD_PLACED, "reason": reason},
     )
@@ -347,7 +358,7 @@ def legal_hold_lift(*, by: User, hold_id: int) -> LegalHold:
     hold.save(update_fields=["lifted_at", "lifted_by"])
     audit_record(
         actor=by,
-        action=AuditEntry.Action.UPDATE,
+        action=AuditEntry.Action.HOLD_LIFT,
         case=hold.case,
         detail={"retention": HOLD_LIFTED, "reason": hold.reason},
     )

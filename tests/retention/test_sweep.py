@@ -209,3 +209,14 @@ def test_only_one_hold_is_active_at_a_time(closed_case, supervisor):
     with pytest.raises(Exception, match="すでに保全"):
         legal_hold_place(by=supervisor, reference=case.reference, reason="other")
     assert LegalHold.objects.filter(case=case).count() == 1
+
+
+def test_the_sweeps_entries_are_sealed_into_the_chain(closed_case):
+    from audit import chain
+
+    closed_case(), closed_case()
+    retention_sweep(now=days_after(ONE_YEAR))
+    retention_sweep(now=days_after(5 * ONE_YEAR + 2))
+    assert AuditEntry.objects.filter(action__in=["shred", "purge"]).count() == 4
+    assert chain.verify() is None
+    call_command("audit", "verify", stdout=io.StringIO())
