@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import supervised_desk_ids
 from accounts.models import Desk, User
-from audit.models import AuditEntry
 from audit import chain
+from audit.models import AuditEntry
 from audit.services import audit_record, current_origin
 from cases.models import Case, Note
 from catalogue.vocabulary import Category

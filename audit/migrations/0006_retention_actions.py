@@ -4,15 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0005_sign_in_actions'),
+        ("audit", "0005_sign_in_actions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('view', '閲覧'), ('list', '一覧に表示'), ('create', '受付'), ('update', '内容の変更'), ('note', 'メモの追加'), ('reassign', '担当変更'), ('status', '状況の変化'), ('close', '終了'), ('reopen', '再開'), ('export', '書き出し'), ('refer', '案内の記録'), ('deletion_request', '削除の申出の記録'), ('follow_up', 'フォローアップの記録'), ('change', '設定の変更'), ('delete', '削除'), ('sign_in', 'サインイン'), ('sign_in_failed', 'サインインの失敗'), ('lockout', 'サインインのロック'), ('sign_out_all', 'すべての端末からのサインアウト'), ('password_change', 'パスワードの変更'), ('second_factor', '二要素認証の変更'), ('token_create', 'APIトークンの発行'), ('token_revoke', 'APIトークンの失効'), ('access_end', 'アクセスの終了'), ('shred', '本文の消去'), ('purge', '保存期間満了による削除'), ('hold', '保全'), ('hold_lift', '保全の解除')], max_length=20, verbose_name='操作'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "閲覧"),
+                    ("list", "一覧に表示"),
+                    ("create", "受付"),
+                    ("update", "内容の変更"),
+                    ("note", "メモの追加"),
+                    ("reassign", "担当変更"),
+                    ("status", "状況の変化"),
+                    ("close", "終了"),
+                    ("reopen", "再開"),
+                    ("export", "書き出し"),
+                    ("refer", "案内の記録"),
+                    ("deletion_request", "削除の申出の記録"),
+                    ("follow_up", "フォローアップの記録"),
+                    ("change", "設定の変更"),
+                    ("delete", "削除"),
+                    ("sign_in", "サインイン"),
+                    ("sign_in_failed", "サインインの失敗"),
+                    ("lockout", "サインインのロック"),
+                    ("sign_out_all", "すべての端末からのサインアウト"),
+                    ("password_change", "パスワードの変更"),
+                    ("second_factor", "二要素認証の変更"),
+                    ("token_create", "APIトークンの発行"),
+                    ("token_revoke", "APIトークンの失効"),
+                    ("access_end", "アクセスの終了"),
+                    ("shred", "本文の消去"),
+                    ("purge", "保存期間満了による削除"),
+                    ("hold", "保全"),
+                    ("hold_lift", "保全の解除"),
+                ],
+                max_length=20,
+                verbose_name="操作",
+            ),
         ),
     ]
