@@ -44,6 +44,10 @@ class BoardRow:
     def overdue(self) -> bool:
         return self.days_left < 0
 
+    @property
+    def days_over(self) -> int:
+        return max(-self.days_left, 0)
+
 
 def open_clocks_for(user: User) -> QuerySet[LegalClock]:
     """Return the open clocks of the user's open cases, soonest deadline first."""

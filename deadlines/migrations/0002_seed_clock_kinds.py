@@ -2,10 +2,8 @@
 
 from django.db import migrations
 
-LAW = (
-    "情報流通プラットフォーム対処法（特定電気通信による情報の流通によって発生する"
-    "権利侵害等への対処に関する法律、平成13年法律第137号）"
-)
+# 特定電気通信による情報の流通によって発生する権利侵害等への対処に関する法律.
+LAW = "情報流通プラットフォーム対処法（平成13年法律第137号）"
 # e-Gov 法令検索: the law's official text (the former プロバイダ責任制限法, renamed in 2025).
 SOURCE = "https://laws.e-gov.go.jp/law/413AC0000000137"
 

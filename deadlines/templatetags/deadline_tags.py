@@ -1,4 +1,5 @@
 from django.template import Library
+from django.utils import timezone
 
 from deadlines.selectors import case_clocks
 
@@ -12,6 +13,7 @@ def case_clocks_section(context, case, can_change=False):
     return {
         **case_clocks(case),
         "case": case,
+        "today": timezone.localdate(),
         "can_change": can_change and not case.is_closed,
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),

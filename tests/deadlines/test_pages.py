@@ -34,7 +34,7 @@ def test_the_board_lists_the_desks_clocks_soonest_first_with_what_to_do(
     assert "経由プロバイダ" in page
     assert "情報流通プラットフォーム対処法" in page
     assert "<h1>期限の一覧</h1>" in page
-    assert 'aria-current="page">期限の一覧' in page
+    assert 'aria-current="page">期限</a>' in page
 
 
 def test_the_board_shows_the_follow_ups_waiting_on_the_person(case, counsellor, web):
@@ -51,6 +51,25 @@ def test_the_board_shows_the_follow_ups_waiting_on_the_person(case, counsellor, 
     page = web(counsellor).get("/deadlines/").content.decode()
     assert case.reference in page
     assert "相談者が窓口につながったかを確認する" in page
+
+
+def test_an_overdue_clock_says_by_how_many_days(start_clock, counsellor, web, today):
+    clock = start_clock("disclosure_order", today - datetime.timedelta(days=40), now=None)
+    days = (today - clock.due_on).days
+    page = web(counsellor).get("/deadlines/").content.decode()
+    assert f"{days}日超過" in page
+    assert "deadline-row--overdue" in page
+
+
+def test_the_board_reads_in_english(start_clock, counsellor, web, today):
+    start_clock("log_retention", today - datetime.timedelta(days=10), now=None)
+    client = web(counsellor)
+    client.cookies["django_language"] = "en"
+    page = client.get("/deadlines/").content.decode()
+    assert "<h1>Deadlines</h1>" in page
+    assert (
+        "Providers' access-log retention" in page or "Providers&#x27; access-log retention" in page
+    )
 
 
 def test_it_skips_cases_of_other_desks_on_the_board_and_the_api(clock, outsider, web, api):
