@@ -100,8 +100,10 @@ class ClockCreateSerializer(serializers.Serializer):
 class DeadlineBoardView(GenericAPIView):
     """The deadline board: the open cases' clocks and waiting follow-ups, soonest first."""
 
+    queryset = LegalClock.objects.none()
     serializer_class = BoardRowSerializer
 
+    @extend_schema(responses=BoardRowSerializer(many=True))
     def get(self, request):
         rows = selectors.board_rows(request.user, today=timezone.localdate())["rows"]
         page = self.paginate_queryset(rows)
