@@ -15,6 +15,8 @@ from audit.services import audit_record, current_actor
 
 # Every model of these apps, and these models of other apps.
 TRACKED_APPS = {"accounts", "catalogue", "triage"}
+# The legal clocks' kinds are settings an administrator edits; the clocks are audited by their app.
+TRACKED_MODELS = {"deadlines.clockkind"}
 # A version stamp that every rule or window change moves: the change itself is recorded.
 UNTRACKED_MODELS = {"triage.rulesetversion"}
 # Primary keys that are themselves secrets, never written to the trail.
@@ -28,7 +30,7 @@ def tracked(sender: type[Model]) -> bool:
     meta = sender._meta
     return (
         sender.__module__ != "__fake__"
-        and meta.app_label in TRACKED_APPS
+        and (meta.app_label in TRACKED_APPS or meta.label_lower in TRACKED_MODELS)
         and meta.label_lower not in UNTRACKED_MODELS
     )
 

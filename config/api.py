@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from cases.api import CaseViewSet
 from catalogue.api import HsdsServiceViewSet, ServiceViewSet
+from deadlines.api import CaseClocksView, DeadlineBoardView
 from referrals.api import (
     CaseDeletionRequestsView,
     CaseReferralsView,
@@ -61,6 +62,12 @@ urlpatterns = [
         CaseDeletionRequestsView.as_view(),
         name="case-deletion-requests",
     ),
+    re_path(
+        rf"^cases/(?P<reference>{CaseViewSet.lookup_value_regex})/clocks/$",
+        CaseClocksView.as_view(),
+        name="case-clocks",
+    ),
+    path("deadlines/", DeadlineBoardView.as_view(), name="deadlines"),
     path("stats/referrals/", ReferralStatsView.as_view(), name="stats-referrals"),
     path("stats/referrals.csv", ReferralStatsCSVView.as_view(), name="stats-csv"),
     path("stats/referrals.xlsx", ReferralStatsXLSXView.as_view(), name="stats-xlsx"),

@@ -200,6 +200,7 @@ INSTALLED_APPS = [
     "triage",
     "cases",
     "referrals",
+    "deadlines",
     "stats",
     "retention",
     "reminders",
@@ -525,6 +526,12 @@ STATS_SUPPRESSION_THRESHOLD = env_int("STATS_SUPPRESSION_THRESHOLD", 3)
 RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 200)
 RETENTION_MAX_BATCHES = env_int("RETENTION_MAX_BATCHES", 50)
 RETENTION_SWEEP_HOURS = env_int("RETENTION_SWEEP_HOURS", 1)
+# Legal clocks (deadlines/services.py): the warning mails of the day, each sent once; run
+# hourly in the desks' hours so a clock recorded late in the day still warns that day.
+CELERY_BEAT_SCHEDULE["send-clock-warnings"] = {
+    "task": "deadlines.tasks.send_clock_warnings",
+    "schedule": crontab(minute=5, hour="8-19"),
+}
 CELERY_BEAT_SCHEDULE["sweep-retention"] = {
     "task": "retention.tasks.sweep_retention",
     "schedule": RETENTION_SWEEP_HOURS * 3600,

@@ -60,6 +60,8 @@ SCHEMA_PATH = "/api/v1/schema/"
 ROLES = {"counsellor": "demo-counsellor", "supervisor": "demo-supervisor", "admin": "demo-admin"}
 # The platforms designated under 情報流通プラットフォーム対処法 (domain.md).
 PLATFORMS = ["x", "instagram", "facebook", "youtube", "tiktok", "line"]
+# The legal clocks a counsellor starts by hand (domain.md; the platform's comes with its request).
+CLOCK_KINDS = ["log_retention", "disclosure_order", "provision_order", "erasure_prohibition_order"]
 
 # The fields whose rules depend on stored rows or on the day, per operation: a valid request
 # may be refused with a 400 naming one of them. Free text refused for personal data names
@@ -87,6 +89,8 @@ DATA_RULES: dict[str, set[str]] = {
         "sent_on",
         "non_field_errors",
     },
+    # A kind of clock kept as data; a start day not in the future; an open case.
+    "POST /api/v1/cases/{reference}/clocks/": {"kind", "started_on", "non_field_errors"},
     # The lifecycle moves forward only; an outcome only when concluding.
     "PATCH /api/v1/referrals/{id}/": {"status", "outcome"},
     # Recorded once; the next date after today; the referral's lifecycle.
@@ -107,6 +111,7 @@ DATA_RULES: dict[str, set[str]] = {
 FREE_TEXT = {"summary", "reason", "body"}
 # Request fields that name a stored row or a code kept as data.
 REFERENCES = {"desk", "assigned_to", "service", "platform", "referral", "follow_up_reason"}
+REFERENCES |= {"kind"}
 
 # The rows the role can see, filled before each test; read while requests are generated.
 KNOWN: dict[str, list[Any]] = {}
@@ -132,6 +137,7 @@ def _known_values(get: Callable[[str], Any]) -> dict[str, list[Any]]:
         "assigned_to": sorted({case["assigned_to"] for case in cases if case["assigned_to"]}),
         "platform": PLATFORMS,
         "follow_up_reason": list(FollowUp.CloseReason.values),
+        "kind": CLOCK_KINDS,
     }
 
 

@@ -3,14 +3,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from catalogue.review import review_digest_sweep
+from deadlines.services import clock_warnings_send
 from reminders import services as reminders
 from reminders.tasks import queue_batch
 
 
 class Command(BaseCommand):
     help = (
-        "Send every weekly reminder and the month's catalogue review mail that is due — the "
-        "same sweeps Celery beat runs. Running it again sends nothing twice."
+        "Send every weekly reminder, legal-clock warning and the month's catalogue review mail "
+        "that is due — the same sweeps Celery beat runs. Running it again sends nothing twice."
     )
 
     def add_arguments(self, parser):
@@ -62,4 +63,9 @@ class Command(BaseCommand):
         reviews = review_digest_sweep(now=now)
         self.stdout.write(
             f"窓口の確認依頼: 送信 {reviews} 件 / catalogue review mails sent: {reviews}"
+        )
+        # A legal clock's warning goes out on its day, not with the weekly digest.
+        warnings = clock_warnings_send(now=now)
+        self.stdout.write(
+            f"法的な期限の警告: 送信 {warnings} 件 / legal-clock warnings sent: {warnings}"
         )
