@@ -105,7 +105,7 @@ def _send(
     digest: ReviewDigest,
     windows: list[Service],
     today: datetime.date,
-    flagged: list[tuple[ReviewFlag, list[Service]]] = (),  # type: ignore[assignment]
+    flagged: list[tuple[ReviewFlag, list[Service]]],
 ) -> None:
     areas: dict[str, list[dict]] = {}
     for service in windows:

@@ -353,3 +353,12 @@ def test_concluded_referrals_made_through_the_service_count(api, desk, counsello
         )
     found = outcomes_by_slug(api(counsellor).post(URL, DELETE, format="json"))
     assert found["jinken"] == {"referred": 6, "resolved": 3}
+
+
+def test_the_schema_documents_outcomes_as_nullable(api, counsellor):
+    schema = api(counsellor).get("/api/v1/schema/", {"format": "json"}).json()
+    suggestion = schema["components"]["schemas"]["Suggestion"]
+    assert "outcomes" in suggestion["required"]
+    assert suggestion["properties"]["outcomes"]["nullable"] is True
+    outcomes = schema["components"]["schemas"]["Outcomes"]
+    assert set(outcomes["properties"]) == {"referred", "resolved"}
