@@ -43,7 +43,7 @@ from catalogue.vocabulary import (
 )
 from core.serializers import NullableChoiceField, StrictCharField, StrictSlugField
 from triage.api import SuggestionSerializer, suggestion_result_data
-from triage.engine import Intake, suggest
+from triage.engine import Intake, suggest_for
 
 
 class CodeListField(serializers.ListField):
@@ -404,7 +404,7 @@ class CaseViewSet(
         incoming = CaseCreateSerializer(data=request.data, context={"desk_ids": desk_ids})
         incoming.is_valid(raise_exception=True)
         case = services.case_open(opened_by=request.user, **incoming.validated_data)
-        result = suggest(
+        result = suggest_for(
             Intake(
                 situation=case.situation,
                 wishes=frozenset(case.wishes),
@@ -413,7 +413,8 @@ class CaseViewSet(
                 desk_id=case.desk_id,
                 desk_kind=case.desk.kind,
                 platforms=frozenset(case.platforms),
-            )
+            ),
+            request.user,
         )
         data = {**CaseSerializer(case).data, **suggestion_result_data(result)}
         return Response(data, status=status.HTTP_201_CREATED)

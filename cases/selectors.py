@@ -18,7 +18,7 @@ from accounts.models import Membership, User
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases.models import Case
-from triage.engine import Intake, SuggestionResult, suggest
+from triage.engine import Intake, SuggestionResult, suggest, suggest_for
 
 
 def cases_for(user: User, *, write: bool = False) -> QuerySet[Case]:
@@ -113,16 +113,15 @@ def audit_entries_for(user: User, *, reference: str = "") -> QuerySet[AuditEntry
     return entries.order_by("-at", "-id")
 
 
-def suggestions_for_case(case: Case) -> SuggestionResult:
-    """Return the windows suggested for a recorded case, as seen from its desk."""
-    return suggest(
-        Intake(
-            situation=case.situation,
-            wishes=frozenset(case.wishes),
-            categories=frozenset(case.categories),
-            flags=frozenset(case.flags),
-            desk_id=case.desk_id,
-            desk_kind=case.desk.kind,
-            platforms=frozenset(case.platforms),
-        )
+def suggestions_for_case(case: Case, user: User | None = None) -> SuggestionResult:
+    """Return the windows suggested for a recorded case, as seen from its desk (and the user)."""
+    intake = Intake(
+        situation=case.situation,
+        wishes=frozenset(case.wishes),
+        categories=frozenset(case.categories),
+        flags=frozenset(case.flags),
+        desk_id=case.desk_id,
+        desk_kind=case.desk.kind,
+        platforms=frozenset(case.platforms),
     )
+    return suggest(intake) if user is None else suggest_for(intake, user)

@@ -35,7 +35,7 @@ from cases.guard import length_errors, live_check
 from cases.models import Case
 from catalogue.selectors import evidence_checklist, services_for
 from catalogue.vocabulary import Category, Wish
-from triage.engine import Intake, read_categories, suggest
+from triage.engine import Intake, read_categories, suggest_for
 from triage.forms import TriageForm
 from triage.picks import SLIP_MAX_WINDOWS
 
@@ -142,12 +142,12 @@ def case_export(request):
     return response
 
 
-def _intake_result(form: IntakeForm):
+def _intake_result(form: IntakeForm, user):
     """Suggest windows for the triage part of a submitted form, when that part is valid."""
     data = getattr(form, "cleaned_data", {})
     if not all(name in data for name in ("situation", "wishes", "categories", "flags")):
         return None
-    return suggest(form.to_intake(desk=form.desk(), platforms=data.get("platforms", ())))
+    return suggest_for(form.to_intake(desk=form.desk(), platforms=data.get("platforms", ())), user)
 
 
 @login_required
@@ -175,7 +175,9 @@ def case_new(request):
                 _("相談を記録しました（受付番号 %(reference)s）。") % {"reference": case.reference},
             )
             return redirect(case)
-    result = _intake_result(form) if form.is_bound else _carried_result(form)
+    result = (
+        _intake_result(form, request.user) if form.is_bound else _carried_result(form, request.user)
+    )
     desk = form.desk()
     context = {
         "form": form,
@@ -198,12 +200,12 @@ def _carried_answers(query) -> dict:
     return carried
 
 
-def _carried_result(form: IntakeForm):
+def _carried_result(form: IntakeForm, user):
     """Suggest windows for answers carried over from the triage page, when there is a situation."""
     if not form.initial.get("situation"):
         return None
     initial = form.initial
-    return suggest(
+    return suggest_for(
         Intake(
             situation=initial["situation"],
             wishes=frozenset(initial.get("wishes", ())),
@@ -211,7 +213,8 @@ def _carried_result(form: IntakeForm):
             flags=frozenset(initial.get("flags", ())),
             desk_id=desk.id if (desk := form.desk()) else None,
             desk_kind=desk.kind if desk else None,
-        )
+        ),
+        user,
     )
 
 
@@ -229,7 +232,11 @@ def case_edit(request, reference):
         else:
             messages.success(request, _("相談記録を更新しました。"))
             return redirect(case)
-    result = _intake_result(form) if form.is_bound else selectors.suggestions_for_case(case)
+    result = (
+        _intake_result(form, request.user)
+        if form.is_bound
+        else selectors.suggestions_for_case(case, request.user)
+    )
     return render(request, "cases/case_form.html", {"form": form, "case": case, "result": result})
 
 
@@ -243,7 +250,7 @@ def _detail(request, case: Case, status: int = 200, **forms):
         "timeline": timeline,
         "timeline_notes": list(reversed(timeline.object_list)),
         "can_change": can_change,
-        "result": selectors.suggestions_for_case(case),
+        "result": selectors.suggestions_for_case(case, request.user),
         "reference": case.reference,
     }
     if can_change:

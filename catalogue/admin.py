@@ -22,6 +22,7 @@ from catalogue.models import (
     Service,
     Subscription,
 )
+from catalogue.review import review_flags
 from catalogue.vocabulary import Action, Category, Channel
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -114,6 +115,22 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FlagFilter(admin.SimpleListFilter):
+    """Windows flagged for review for a reason found outside the catalogue (catalogue.review)."""
+
+    title = _("見直しの理由")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [(flag.code, flag.label) for flag in review_flags()]
+
+    def queryset(self, request, queryset):
+        for flag in review_flags():
+            if self.value() == flag.code:
+                return queryset.filter(id__in=flag.finder())
+        return queryset
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "url"]
@@ -135,7 +152,15 @@ class ServiceAdmin(SimpleHistoryAdmin):
         "review",
         "link_status",
     ]
-    list_filter = [ReviewFilter, "link_status", "is_active", "scope", "audience", "organization"]
+    list_filter = [
+        ReviewFilter,
+        FlagFilter,
+        "link_status",
+        "is_active",
+        "scope",
+        "audience",
+        "organization",
+    ]
     readonly_fields = ["uuid", "recent_changes", "link_status", "link_detail", "link_checked_at"]
     search_fields = ["name", "name_en", "slug", "description"]
     autocomplete_fields = ["organization"]

@@ -6,6 +6,8 @@ crash between sending and marking resends with the same Message-ID.
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -23,6 +25,44 @@ from core.emails import build_email
 
 # A claim older than this is taken to have died with its worker.
 CLAIM_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class ReviewFlag:
+    """A reason, found outside the catalogue, for an admin to look at some windows again."""
+
+    code: str
+    label: str
+    finder: Callable[[], set[int]]
+
+
+_flags: dict[str, ReviewFlag] = {}
+
+
+def register_review_flag(code: str, label, finder: Callable[[], set[int]]) -> None:
+    """Add a reason for review: shown as an admin list filter and in the monthly mail."""
+    _flags[code] = ReviewFlag(code=code, label=label, finder=finder)
+
+
+def review_flags() -> list[ReviewFlag]:
+    return list(_flags.values())
+
+
+def flagged_windows_for(user: User) -> list[tuple[ReviewFlag, list[Service]]]:
+    """Return, for each registered reason, the windows the admin keeps that it flags."""
+    found = []
+    for flag in review_flags():
+        ids = flag.finder()
+        if not ids:
+            continue
+        if user.is_superuser and not desk_ids_for(user):
+            services = Service.objects.active()
+        else:
+            services = services_for(user)
+        windows = list(services.filter(id__in=ids).order_by("name"))
+        if windows:
+            found.append((flag, windows))
+    return found
 
 
 def review_recipients() -> QuerySet[User]:
@@ -55,7 +95,18 @@ def _message_id(user_id: int, period: datetime.date) -> str:
     return f"<review-{period:%Y%m}-{user_id}@{domain}>"
 
 
-def _send(digest: ReviewDigest, windows: list[Service], today: datetime.date) -> None:
+def _admin_url(service: Service) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "admin:catalogue_service_change", args=[service.pk]
+    )
+
+
+def _send(
+    digest: ReviewDigest,
+    windows: list[Service],
+    today: datetime.date,
+    flagged: list[tuple[ReviewFlag, list[Service]]],
+) -> None:
     areas: dict[str, list[dict]] = {}
     for service in windows:
         areas.setdefault(area_name(service), []).append(
@@ -63,8 +114,7 @@ def _send(digest: ReviewDigest, windows: list[Service], today: datetime.date) ->
                 "name": service.name,
                 "last_verified": service.last_verified,
                 "days": (today - service.last_verified).days,
-                "url": settings.SITE_URL.rstrip("/")
-                + reverse("admin:catalogue_service_change", args=[service.pk]),
+                "url": _admin_url(service),
             }
         )
     build_email(
@@ -72,12 +122,22 @@ def _send(digest: ReviewDigest, windows: list[Service], today: datetime.date) ->
         {
             "recipient_name": digest.user.get_full_name() or digest.user.username,
             "period": digest.period,
-            "count": len(windows),
+            "count": len(windows) + sum(len(found) for _flag, found in flagged),
             "areas": sorted(areas.items()),
             "review_after_days": settings.CATALOGUE_REVIEW_AFTER_DAYS,
             "list_url": settings.SITE_URL.rstrip("/")
             + reverse("admin:catalogue_service_changelist")
             + "?review=due",
+            "flagged": [
+                {
+                    "label": flag.label,
+                    "windows": [{"name": w.name, "url": _admin_url(w)} for w in found],
+                    "list_url": settings.SITE_URL.rstrip("/")
+                    + reverse("admin:catalogue_service_changelist")
+                    + f"?flag={flag.code}",
+                }
+                for flag, found in flagged
+            ],
         },
         to=[digest.user.email],
         headers={"Message-ID": digest.message_id},
@@ -106,8 +166,10 @@ def review_digest_sweep(*, now: datetime.datetime | None = None) -> int:
         if not claimed:
             continue
         windows = windows_due_for(digest.user, today=today)
-        if windows:
-            _send(digest, windows, today)
+        flagged = flagged_windows_for(digest.user)
+        count = len(windows) + sum(len(found) for _flag, found in flagged)
+        if count:
+            _send(digest, windows, today, flagged)
             sent += 1
-        ReviewDigest.objects.filter(pk=digest.pk).update(sent_at=now, item_count=len(windows))
+        ReviewDigest.objects.filter(pk=digest.pk).update(sent_at=now, item_count=count)
     return sent

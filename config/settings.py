@@ -520,6 +520,12 @@ LINK_CHECK_TIMEOUT_SECONDS = env_int("LINK_CHECK_TIMEOUT_SECONDS", 10)
 LINK_CHECK_CONCURRENCY = env_int("LINK_CHECK_CONCURRENCY", 4)
 # Statistics cells below this count are suppressed everywhere they are shown.
 STATS_SUPPRESSION_THRESHOLD = env_int("STATS_SUPPRESSION_THRESHOLD", 3)
+# A window is flagged to the admins for review when, over the last OUTCOMES_REVIEW_DAYS, at
+# least OUTCOMES_REVIEW_MIN_REFERRALS of its concluded referrals were declined by it or never
+# reached it, and those were at least OUTCOMES_REVIEW_SHARE percent of them.
+OUTCOMES_REVIEW_DAYS = env_int("OUTCOMES_REVIEW_DAYS", 365)
+OUTCOMES_REVIEW_MIN_REFERRALS = env_int("OUTCOMES_REVIEW_MIN_REFERRALS", 5)
+OUTCOMES_REVIEW_SHARE = env_int("OUTCOMES_REVIEW_SHARE", 50)
 
 # Retention (retention/services.py): a nightly sweep shreds and deletes what is due, in
 # batches of this many cases, at most this many batches of each kind per run.

@@ -10,6 +10,8 @@ import random
 
 from django.utils import timezone
 
+from accounts.models import Desk, User
+from cases import services as case_services
 from cases.models import Case
 from catalogue.models import Service
 from core.workdays import next_working_day
@@ -37,10 +39,74 @@ OUTCOMES = [
     ("unknown", 1),
 ]
 RESULTS_BEFORE_OUTCOME = ["reached", "waiting", "not_yet"]
+# Earlier intakes like the demo's deletion-and-damages case, so that its suggestion cards show
+# what became of them: (window, referrals, resolved). The two windows tie in the rules.
+TRACK_RECORD = [("jinken", 12, 8), ("houterasu", 10, 4)]
+TRACK_SUMMARY = "掲示板での中傷について、削除と損害賠償の相談。"
+TRACK_OTHERS = ["advice_received", "advice_received", "unknown", "not_contacted"]
 
 
 def load(stdout) -> None:
-    """Give each demo case without referrals one or two, with their follow-ups; idempotent."""
+    """Give each demo case without referrals one or two, and add the track record; idempotent."""
+    _referrals(stdout)
+    _track_record(stdout)
+
+
+def _track_record(stdout) -> None:
+    """Record concluded referrals of earlier intakes like one at gifu-city, once."""
+    desk = Desk.objects.filter(slug="gifu-city").first()
+    counsellor = User.objects.filter(username="demo-counsellor").first()
+    if desk is None or counsellor is None:
+        return
+    if Case.objects.filter(desk=desk, summary=TRACK_SUMMARY).exists():
+        return
+    windows = {
+        s.slug: s for s in Service.objects.filter(slug__in=[w for w, _n, _m in TRACK_RECORD])
+    }
+    now = timezone.now()
+    made = 0
+    for slug, referred, resolved in TRACK_RECORD:
+        service = windows.get(slug)
+        if service is None:
+            continue
+        for n in range(referred):
+            opened = now - datetime.timedelta(days=70 + 9 * n + len(slug))
+            case = case_services.case_open(
+                desk=desk,
+                opened_by=counsellor,
+                situation="victim",
+                wishes=["delete", "damages"],
+                categories=["defamation"],
+                channel="phone",
+                summary=TRACK_SUMMARY,
+                now=opened,
+            )
+            if n < resolved:
+                outcome = "content_deleted" if n % 2 else "resolved"
+            else:
+                outcome = TRACK_OTHERS[n % len(TRACK_OTHERS)]
+            concluded = opened + datetime.timedelta(days=21)
+            Referral.objects.create(
+                case=case,
+                service=service,
+                service_name=service.name,
+                service_url=service.url,
+                method="info_given",
+                referred_by=counsellor,
+                created_at=opened + datetime.timedelta(hours=1),
+                status=Referral.Status.CONCLUDED,
+                outcome=outcome,
+                contacted_at=concluded if outcome != "not_contacted" else None,
+                concluded_at=concluded,
+            )
+            Case.objects.filter(pk=case.pk).update(status=Case.Status.FOLLOWING_UP)
+            made += 1
+    if made:
+        stdout.write(f"デモの過去の案内の結果 / demo track record: {made}")
+
+
+def _referrals(stdout) -> None:
+    """Give each demo case without referrals one or two, with their follow-ups."""
     cases = list(
         Case.objects.filter(desk__slug__in=DEMO_DESKS, referrals__isnull=True)
         .select_related("assigned_to", "desk")

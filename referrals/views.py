@@ -137,14 +137,15 @@ def refer(request, reference):
                 + _moved_note(request.user, referral.follow_up_moved_from, due_on),
             )
             return redirect(case)
-    _order_windows(form, case)
+    _order_windows(form, case, request.user)
     return render(request, "referrals/referral_form.html", {"case": case, "form": form})
 
 
-def _order_windows(form: ReferralForm, case) -> None:
+def _order_windows(form: ReferralForm, case, user) -> None:
     """List urgent suggestions first, then by suggestion rank, then every other window by name."""
     ranked = {
-        s.service.pk: (0 if s.urgent else 1, s.rank) for s in suggestions_for_case(case).suggestions
+        s.service.pk: (0 if s.urgent else 1, s.rank)
+        for s in suggestions_for_case(case, user).suggestions
     }
     field = form.fields["service"]
     assert isinstance(field, forms.ModelChoiceField)

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from accounts.access import desk_ids_for
 from catalogue.api import ServiceSerializer
 from catalogue.vocabulary import Category, Flag, Platform, Situation, Wish
-from triage.engine import Intake, current_ruleset, suggest
+from triage.engine import Intake, current_ruleset, suggest_for
 
 CODE_FIELDS = {
     name: frozenset(choices.values)
@@ -71,12 +71,30 @@ def parse_intake(data, user) -> Intake:
     return Intake(situation=situation, desk_id=desk_id, desk_kind=desk_kind, **codes)
 
 
+class OutcomesSerializer(serializers.Serializer):
+    referred = serializers.IntegerField(
+        min_value=0,
+        help_text=gettext_lazy(
+            "類似の相談（同じ状況で内容が一つでも共通）からこの窓口への終了した案内の数"
+        ),
+    )
+    resolved = serializers.IntegerField(
+        min_value=0, help_text=gettext_lazy("そのうち resolved か content_deleted で終わった数")
+    )
+
+
 class SuggestionSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     urgent = serializers.BooleanField()
     service = ServiceSerializer()
     reasons = serializers.ListField(child=serializers.CharField())
     notes = serializers.ListField(child=serializers.CharField())
+    outcomes = OutcomesSerializer(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "所属デスクでの過去の案内の結果。件数・解決数・その差のどれかが公表の基準未満のときは null"
+        ),
+    )
 
 
 class SuggestionResultSerializer(serializers.Serializer):
@@ -104,6 +122,11 @@ def suggestion_result_data(result) -> dict:
                 "service": data,
                 "reasons": s.reasons,
                 "notes": s.notes,
+                "outcomes": (
+                    {"referred": s.outcomes.referred, "resolved": s.outcomes.resolved}
+                    if s.outcomes
+                    else None
+                ),
             }
         )
     return {"suggestions": suggestions, "guidance": result.guidance}
@@ -117,5 +140,5 @@ class SuggestionView(APIView):
 
     @extend_schema(request=IntakeCodesSerializer, responses=SuggestionResultSerializer)
     def post(self, request):
-        result = suggest(parse_intake(request.data, request.user))
+        result = suggest_for(parse_intake(request.data, request.user), request.user)
         return Response(suggestion_result_data(result), status=status.HTTP_200_OK)

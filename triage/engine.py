@@ -8,7 +8,9 @@ web and worker alike — when to compile again; checking it costs one indexed qu
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import F
@@ -35,6 +37,18 @@ class Intake:
     platforms: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class Outcomes:
+    """How concluded referrals to a window ended for intakes like this one."""
+
+    referred: int
+    resolved: int
+
+    @property
+    def share(self) -> float:
+        return self.resolved / self.referred
+
+
 @dataclass
 class Suggestion:
     rank: int
@@ -42,6 +56,10 @@ class Suggestion:
     service: Service
     reasons: list[str]
     notes: list[str] = field(default_factory=list)
+    # The highest weight of the rules that matched; windows of equal weight no rule orders.
+    weight: int = 0
+    # Filled in by a refiner (see register_refiner); the engine cannot read referrals.
+    outcomes: Outcomes | None = None
 
 
 @dataclass
@@ -406,17 +424,40 @@ def suggest(intake: Intake) -> SuggestionResult:
     return suggest_with(current_ruleset(), intake)
 
 
+Refiner = Callable[[SuggestionResult, Intake, Any], None]
+_refiners: list[Refiner] = []
+
+
+def register_refiner(refiner: Refiner) -> None:
+    """Let a higher layer add to the suggestions a user sees, e.g. what became of earlier ones."""
+    if refiner not in _refiners:
+        _refiners.append(refiner)
+
+
+def suggest_for(intake: Intake, user: Any) -> SuggestionResult:
+    """Return the suggestions for an intake as a user sees them, refined by every refiner."""
+    result = suggest(intake)
+    for refine in _refiners:
+        refine(result, intake, user)
+    return result
+
+
 def suggest_with(ruleset: Ruleset, intake: Intake) -> SuggestionResult:
     """Return the suggestions of a given ruleset for an intake, without the version check."""
     suggestions = []
-    for rank, (service_id, urgency, _weight, reasons) in enumerate(
+    for rank, (service_id, urgency, weight, reasons) in enumerate(
         evaluate(ruleset, intake), start=1
     ):
         service = ruleset.services[service_id]
         notes = [service.counsellor_notes] if service.counsellor_notes else []
         suggestions.append(
             Suggestion(
-                rank=rank, urgent=bool(urgency), service=service, reasons=reasons, notes=notes
+                rank=rank,
+                urgent=bool(urgency),
+                service=service,
+                reasons=reasons,
+                notes=notes,
+                weight=weight,
             )
         )
     return SuggestionResult(

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.access import desks_for
-from triage.engine import suggest
+from triage.engine import suggest_for
 from triage.forms import TriageForm
 
 
@@ -21,7 +21,7 @@ def _desk(request):
 def triage(request):
     form = TriageForm(request.GET or None)
     desk = _desk(request)
-    result = suggest(form.to_intake(desk=desk)) if form.is_valid() else None
+    result = suggest_for(form.to_intake(desk=desk), request.user) if form.is_valid() else None
     context = {
         "form": form,
         "result": result,
@@ -40,6 +40,6 @@ def triage_suggestions(request):
     if not form.is_valid():
         return render(request, "triage/_suggestions.html", {"triage_errors": form.errors})
     desk = _desk(request)
-    result = suggest(form.to_intake(desk=desk))
+    result = suggest_for(form.to_intake(desk=desk), request.user)
     context = {"result": result, "codes": form.cleaned_data, "slip_desk": desk.slug if desk else ""}
     return render(request, "triage/_suggestions.html", context)
