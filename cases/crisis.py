@@ -23,6 +23,7 @@ from here: the counsellor confirms or declines each prompt.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -269,13 +270,13 @@ def find_crisis(text: str, *, analysis: pii.Analysis | None = None) -> list[Find
         analysis = pii.analyse(text)
     norm = analysis.norm
     sentences = [match.span() for match in _SENTENCE.finditer(norm)]
+    sentence_starts = [start for start, _ in sentences]
     kept: list[tuple[str, int, int]] = []
     for kind, start, end in _spans(norm):
         if not _starts_a_word(analysis, start) or _negated(norm, end):
             continue
-        sentence_start, sentence_end = next(
-            ((s, e) for s, e in sentences if s <= start < e), (0, len(norm))
-        )
+        index = bisect.bisect_right(sentence_starts, start) - 1
+        sentence_start, sentence_end = sentences[index] if index >= 0 else (0, len(norm))
         sentence = norm[sentence_start:sentence_end]
         if _only_asked(sentence, end - sentence_start) or _told_of(sentence, kind):
             continue
