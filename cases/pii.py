@@ -609,6 +609,9 @@ def _sns_ids(norm: str) -> list[tuple[int, int]]:
     spans = [match.span() for match in _HANDLE.finditer(norm)]
     for match in _LABELLED_ID.finditer(norm):
         value = match.group(1).rstrip("._-")
+        # アカウント名はKenji Mori: a given and a family name are a name, found as one.
+        if re.match(r" [A-Z][a-z]", norm[match.end(1) : match.end(1) + 3]):
+            continue
         # An all-capitals word after "ID" is prose (IDはSNSで…), not an identifier.
         if not re.search(r"[a-z0-9_.]", value):
             continue
@@ -736,7 +739,9 @@ _KANA_NAME = re.compile(
     f"(?![{_KATAKANA}])"
 )
 _KANJI_HONORIFIC = re.compile(f"(?<![{_KANJI}お御ご])([{_KANJI}]{{1,6}})(?={_HONORIFIC})")
-_KATAKANA_HONORIFIC = re.compile(f"(?<![{_KATAKANA}])([{_KATAKANA}]{{2,8}})(?={_HONORIFIC})")
+_KATAKANA_HONORIFIC = re.compile(
+    f"(?<![{_KATAKANA}・])([{_KATAKANA}]{{2,8}}(?:・[{_KATAKANA}]{{1,8}}){{0,3}})(?={_HONORIFIC})"
+)
 _LATIN_HONORIFIC = re.compile(f"(?<![A-Za-z0-9])([A-Z][a-z]{{1,15}})(?={_HONORIFIC})")
 _KANA_TITLE = re.compile("くん|ちゃん|さん|さま|君|様")
 _KANA_TITLE_AND = re.compile("(?:くん|ちゃん|さん|さま)(?:と|や|も)?")
@@ -760,6 +765,7 @@ _NOT_NAMES = _words(
     親 両親 家族 親戚 兄弟 姉妹 夫 妻 旦那 亭主 奥様 親御 叔母 叔父 伯母 伯父 祖母 祖父 甥 姪
     弁護士 司法書士 行政書士 税理士 保育士 介護士 消防士 運転士 栄養士 博士 運転手 選手 歌手
     騎手 助手 店主 家主 地主 運営 担当 受付 近所 隣近所 番 殿 お嬢 数人 何人 一人 二人 三人 大勢 甲 乙 丙
+    仲間 配信者
     元 大 新 前 上 中 下 後 横 外 内 先
     """
 )
@@ -787,7 +793,7 @@ _RELATIONS = (
     "|母親|父親|母|父|祖母|祖父|義母|義父|継母|継父|叔母|叔父|伯母|伯父|おば|おじ|兄貴|姉貴|夫|妻"
     "|元夫|元妻|旦那|嫁|婚約者|恋人|交際相手|元交際相手|同居人|親戚|担任|副担任|顧問|監督|コーチ"
     "|店長|上司|部下|社長|部長|課長|校長|教頭|講師|塾講師|家庭教師|保護者|ママ友|パパ友|隣人|大家"
-    "|ルームメイト|フレンド|相方|知人|親友|教師|先生|主任|マネージャー|オーナー|彼"
+    "|ルームメイト|フレンド|相方|知人|親友|教師|先生|主任|マネージャー|オーナー|彼|仲間|配信者"
 )
 _RELATION_BEFORE = re.compile(f"(?:{_RELATIONS})の?$")
 _RELATION_AND_NO_BEFORE = re.compile(f"(?:{_RELATIONS})の$")
@@ -798,18 +804,20 @@ _PERSON_NOUN_AFTER = re.compile(
     "^[』」]?(?:(?:って|という|っていう)"
     "(?:子|人|男|女|奴|やつ|名前|生徒|同級生|アカウント|先輩|後輩|大学生|高校生|中学生)"
     "|と名乗|を名乗|と呼ばれ)"
+    # 『ケイタ』ことKeita Mori: the quoted word is what the person is called.
+    "|^[』」]こと(?![をがはにでも])"
 )
 _PARTICLE_AFTER = re.compile("^(?:から|には|とは|が|に|と|は|も)")
 _PERSON_ACTION = re.compile(
     "言わ|言っ|言い|書い|書か|書き|送っ|送ら|送り|送れ|投稿|載せ|上げ|晒|脅|殴|蹴|叩|撮|拡散|無視"
     "|誘|要求|外さ|外し|ブロック|悪口|暴言|連絡|電話|メッセージ|DM|LINE|いじめ|からか|回さ|回し|広め"
     "|泣|遊|会|知り合|付き合|喧嘩|けんか|やっ|やら|使っ|使わ|作っ|作ら|取っ|取ら|盗|奪|騙|だま"
-    "|ばら|なりすま|させ|笑|『|「"
+    "|ばら|なりすま|させ|笑|罵倒|罵|中傷|揶揄|怖が|『|「"
 )
 _PLACE_OR_FIRM_AFTER = re.compile(
     "^の?(?:駅|町|市|区|村|郡|県|川|河原|橋|公園|通り|方面|付近|周辺|近く|辺り|あたり|出身|在住|地区"
     "|港|空港|城|山|店|商店街|バス停|交差点|病院|署|高校|中学|小学校|大学|線|インター"
-    "|自動車|工業|商事|商店|建設|電機|電器|製作所|銀行|証券|運輸|産業)"
+    "|自動車|工業|商事|商店|建設|電機|電器|製作所|銀行|証券|運輸|産業|食品|化学|海運|薬品|遊歩道|並木)"
 )
 _KANJI_CHAR = re.compile(f"[{_KANJI}]")
 _KANJI_WORD = re.compile(f"[{_KANJI}]+")
@@ -822,7 +830,7 @@ _PASSIVE_MARKS = frozenset({"れ", "られ", "され"})
 _GIVEN_AFTER_SPACE = re.compile(f" ([{_KANJI}]{{1,3}})(?![{_KANJI}])")
 _KANA_ONLY = re.compile(f"^[{_HIRAGANA}{_KATAKANA}]+$")
 _HONORIFIC_AFTER = re.compile(f"^(?:{_HONORIFIC})")
-_NAME_LABEL_BEFORE = re.compile('(?:名前|本名|氏名|フルネーム)(?:は|が|も|:)?\\s?[「『"]?$')
+_NAME_LABEL_BEFORE = re.compile('(?:名前|本名|氏名|フルネーム)(?:は|が|も|の|:)?\\s?[「『"]?$')
 # Romaji names: Sato-san, or a capitalised word (or two) that the sentence calls a person.
 _LATIN_TITLE = re.compile(
     r"(?<![A-Za-z0-9])([A-Z][a-z]{1,15})-(?:san|kun|chan|sama|sensei|senpai)(?![A-Za-z])"
@@ -830,7 +838,10 @@ _LATIN_TITLE = re.compile(
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9@._/#\-])([A-Z][a-z]{1,15}(?: [A-Z][a-z]{1,15})?|[A-Z]{3,15})(?![A-Za-z0-9])"
 )
-_NOT_LATIN_NAMES = re.compile(f"^(?:{_SNS_WORD.pattern}|ID|DM|URL|PDF|QR|Web|Google|Apple)$")
+_NOT_LATIN_NAMES = re.compile(
+    f"^(?:{_SNS_WORD.pattern}|ID|DM|URL|PDF|QR|Web|Google|Apple|Gmail|Iphone|Ipad|Android|Windows"
+    "|Mac|Slack|Zoom|Teams|Skype|Paypay|Amazon|Switch|Steam|Xbox|Wifi|Bluetooth|Ai|Sns)$"
+)
 
 
 def _is_role(word: str) -> bool:
@@ -886,7 +897,8 @@ def _honorific_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     common_nouns = {(token.start, token.end) for token in tokens if token.is_common_noun}
     for match in _KATAKANA_HONORIFIC.finditer(norm):
         word = match.group(1)
-        is_common = word in _KATAKANA_COMMON or match.span(1) in common_nouns
+        # グエン・ヴァン・ナムさん: a name in parts is a name, whatever its parts are.
+        is_common = "・" not in word and (word in _KATAKANA_COMMON or match.span(1) in common_nouns)
         if _to_hiragana(word) in _KANA_GIVEN_NAMES or not is_common:
             spans.append(match.span(1))
     spans.extend(match.span(1) for match in _LATIN_HONORIFIC.finditer(norm))
@@ -934,6 +946,9 @@ def _kana_titled_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]
         title = token_at.get(end)
         if title is not None and title.pos[0] not in ("接尾辞", "名詞"):
             continue
+        # 様子, 君主: a word that only begins with the title.
+        if title is not None and title.end > match.end():
+            continue
         # たくさん, いろいろさま: SudachiPy reads the title as the end of another word.
         if title is None and norm[max(0, end - 6) : end].endswith(_WORD_ENDING_IN_TITLE):
             continue
@@ -948,9 +963,17 @@ def _kana_titled_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]
         cut = norm.rfind("の", start, end - 2)
         if cut >= 0 and (cut > start + 1 or (cut == start and start > 0)):
             start = cut + 1
-        # 娘とゆいちゃん: nor is a particle SudachiPy reads right after a noun.
+        # 娘とゆいちゃん, みんながひなたちゃんを: nor is a particle SudachiPy reads before it.
         while (token := token_at.get(start)) is not None and token.pos[0] == "助詞":
             start = token.end
+        first = bisect.bisect_left(tokens, start, key=lambda token: token.start)
+        particles = [
+            token.end
+            for token in tokens[first : first + 12]
+            if token.end <= end - 2 and token.pos[0] == "助詞"
+        ]
+        if particles and end - start > 6:
+            start = particles[-1]
         word = norm[start:end]
         if 2 <= len(word) <= 6 and word[0] not in "おご" and word not in _NOT_KANA_NAMES:
             spans.append((start, end))
@@ -1133,7 +1156,7 @@ _ROLE_SLOT = re.compile(
 )
 # Romaji written as Japanese names are (Taro, Yamada): syllables of Hepburn romanisation.
 _ROMAJI_WORD = re.compile(
-    "(?:(?:[kgszjtdnhbpmyrwfc]|sh|ch|ts|ky|gy|ny|hy|by|py|my|ry)?[aiueo]{1,2}n?|nn?)+",
+    "(?:(?:[kgszjtdnhbpmyrwfc]|sh|ch|ts|ky|gy|ny|hy|by|py|my|ry)?[aiueo]{1,2}h?n?|nn?)+",
     re.IGNORECASE,
 )
 _NOT_ROMAJI_NAMES = _words(
@@ -1156,6 +1179,9 @@ _ORGANISATION_WORDS = (
     "|大学|短大|学園|学院|高専|幼稚園|保育園|保育所|こども園|塾|書店|食堂|旅館|ホテル|駅|町|村"
     "|地区|丁目|公園|公民館|図書館|会館|ホール|センター|通り|橋|川|トンネル|インター|商店街|団地"
     "|ビル|線|署|交番|役場|役所|市役所|区役所|城|温泉|高原|湖|港|岬|山|峠|記念館|美術館|博物館|資料館"
+    "|食品|化学|化成|海運|薬品|水産|物流|精工|技研|通信|電力|電工|鉄道|交通|不動産|住宅|農園|牧場"
+    "|酒造|醸造|印刷|出版|放送|製紙|石油|繊維|紡績|自動車|重工|工房|商会|百貨店|専門学校|看護"
+    "|観音|堂|霊園|ファーマ|フーズ|ホーム|マート|ストア|ハウス|ファーム|モータース|遊歩道|並木|堤防"
 )
 _ORGANISATION_AFTER = re.compile(f"^(?:{_ORGANISATION_WORDS})")
 _PLACE_BEFORE = re.compile("(?:大字|小字|字|株式会社|\\(株\\)|有限会社)$")
@@ -1219,7 +1245,7 @@ def _title_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
 # A katakana word someone's mother, post or account belongs to is someone: ミホの母親.
 _POSSESSOR_AFTER = re.compile(
     "の(?:母親|父親|母|父|兄|姉|弟|妹|家|親|保護者|投稿|アカウント|裏アカ|写真|動画|彼氏|彼女|友達"
-    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト)|を中心に"
+    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト|こと(?:を|が|は|で|も))|を中心に"
 )
 _OBJECT_OF_AN_ACT = re.compile(f"を(?:[^。、]{{0,8}}?)(?:{_PERSON_ACTION.pattern}|怖が|避け|責め)")
 _BRACKETED_LIST = re.compile(
@@ -1285,8 +1311,18 @@ def _hiragana_joined(
         word = match.group(1)
         if match.start() not in ends or word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES:
             continue
-        if word in _KANA_GIVEN_NAMES or (tokens and end in {token.end for token in tokens}):
+        if word in _KANA_GIVEN_NAMES:
             spans.append((start, end))
+            continue
+        # Where SudachiPy ends a word, without the copula after it (ゆいとで), and holding no
+        # verb: と then なっており is no name.
+        inside = [token for token in tokens if start <= token.start < end]
+        if not inside or inside[-1].end != end:
+            continue
+        while len(inside) > 1 and inside[-1].pos[0] in ("助詞", "助動詞"):
+            inside.pop()
+        if not {token.pos[0] for token in inside} & {"動詞", "助動詞", "形容詞"}:
+            spans.append((start, inside[-1].end))
     return spans
 
 
@@ -1335,9 +1371,18 @@ def _quoted_handles(norm: str) -> list[tuple[int, int]]:
     return spans
 
 
+_HIRAGANA_NAMED = re.compile(
+    f"(?:^|(?<=[。、「『 ]))([{_HIRAGANA}]{{2,6}})(?=という名前|って名前|っていう名前|と名乗|という(?:男|女)の子)"
+)
+
+
 def _hiragana_after_relation(norm: str) -> list[tuple[int, int]]:
-    """Return hiragana words named by a relation: 友達のあおばが, 後輩のみずきが."""
-    spans = []
+    """Return hiragana words named by a relation (友達のあおばが) or as a name (そらという名前)."""
+    spans = [
+        match.span(1)
+        for match in _HIRAGANA_NAMED.finditer(norm)
+        if match.group(1) not in _NOT_HIRAGANA_NAMES
+    ]
     for match in _HIRAGANA_AFTER_RELATION.finditer(norm):
         word = match.group(1)
         if word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES or word[0] in "おご":
@@ -1443,6 +1488,130 @@ def _romaji_names(norm: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Where a word stands for a person by its place in the sentence: after a relation and の
+# (同僚のsuzuki hanako), as a role's value (加害者はRyo（…）), named (…という名前, …名義).
+_ROLE_BEFORE = re.compile(
+    "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|送信者|本人)(?:は|が|:)$"
+)
+_NAMED_AFTER = re.compile(
+    "^[』」]?\\s?(?:という|って|っていう|との)?(?:名前|名義|表記|本名|氏名|表示名)"
+    "|^[』」]?\\s?(?:と名乗|を名乗|と呼ば)"
+)
+_LATIN_SLOT_WORD = re.compile(
+    r"(?<![A-Za-z0-9@._/#\-])([A-Za-z][a-z]{1,15}(?: [A-Za-z][a-z]{1,15})?|[A-Z]{3,15})"
+    r"(?![A-Za-z0-9@_])"
+)
+_PERSON_OBJECT_AFTER = re.compile("^(?:を|に)(?:信用|信頼|紹介|好き|怖が|避け|頼|ブロック)")
+
+
+def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
+    """Return Latin words in a person's slot, capitalised or not: 兄のkohei, 相手はRyo（…）.
+
+    A lowercase word counts only when it reads as romaji (kohei, yamada taro), as English
+    words in lowercase are things (友達のiphone).
+    """
+    spans: list[tuple[int, int]] = []
+    ends: set[int] = set()
+    for match in _LATIN_SLOT_WORD.finditer(norm):
+        start, end = match.span(1)
+        words = match.group(1).split(" ")
+        if any(_NOT_LATIN_NAMES.match(word.capitalize()) for word in words):
+            continue
+        if not all(word[0].isupper() or _ROMAJI_WORD.fullmatch(word) for word in words):
+            continue
+        before = norm[max(0, start - 12) : start]
+        after = norm[end : end + 12]
+        # 相手のGmail、: a word that is not romaji stands for a person only as a subject.
+        if not all(_ROMAJI_WORD.fullmatch(word) for word in words) and not (
+            re.match("^(?:が|と|は|から|に(?:言|され|送ら))", after)
+            or _PERSON_OBJECT_AFTER.match(after)
+        ):
+            continue
+        # Suzuki部長, 同僚のsuzuki hanako: in a person's slot a maker's name is a surname.
+        in_slot = (
+            _RELATION_AND_NO_BEFORE.search(before)
+            or _GROUP_BEFORE.search(before)
+            or _ROLE_BEFORE.search(before)
+            or _NAME_LABEL_BEFORE.search(before)
+            or _NAMED_AFTER.match(after)
+            or (_TITLE_AFTER.match(after) and words[0][0].isupper())
+        )
+        beside = _PERSON_OBJECT_AFTER.match(after) or (
+            start > 0 and norm[start - 1] in "と、" and start - 1 in ends
+        )
+        if in_slot or (beside and not any(w.capitalize() in _NOT_ROMAJI_NAMES for w in words)):
+            spans.append((start, end))
+        if spans and spans[-1] == (start, end):
+            ends.add(end)
+    return spans
+
+
+# A katakana word before a title is a name: スズキ課長, ガルシア校長.
+_KATAKANA_BEFORE_TITLE = re.compile(f"(?<![{_KATAKANA}])([{_KATAKANA}]{{2,10}})(?={_TITLES})")
+
+
+def _katakana_title_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    tokens_at = {(token.start, token.end): token for token in tokens}
+    spans = []
+    for match in _KATAKANA_BEFORE_TITLE.finditer(norm):
+        word = match.group(1)
+        if not _is_katakana_common(word, tokens_at, match.span(1), places=False):
+            spans.append(match.span(1))
+    return spans
+
+
+# Names counted as people: リナ、ミサキ、アヤノの三人, マコトとヒロキの二人, YUTOとSHUNの二人.
+_COUNTED_ITEM = (
+    f"[{_KATAKANA}]{{2,10}}|[A-Za-z][A-Za-z]{{1,15}}|[{_HIRAGANA}]{{2,5}}|[{_KANJI}]{{1,4}}"
+)
+_COUNTED_LIST = re.compile(
+    f"(?:(?<![{_KATAKANA}{_HIRAGANA}{_KANJI}A-Za-z])|(?<=[はがもをにでの、「『 ])(?=[{_HIRAGANA}])"
+    f"|(?<=[{_HIRAGANA}])(?=[{_KATAKANA}A-Za-z]))"
+    f"((?:{_COUNTED_ITEM})(?:[、,・と](?:{_COUNTED_ITEM})){{1,6}})"
+    "(?=の(?:[0-9二三四五六七八九十]+|ふた|さん|よ)(?:人|名)|の二人|の三人|ら(?:が|に|から|は|の))"
+)
+
+
+def _counted_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return the items of a list that the sentence counts as people, when each could be a name."""
+    tokens_at = {(token.start, token.end): token for token in tokens}
+    spans = []
+    for match in _COUNTED_LIST.finditer(norm):
+        position = match.start(1)
+        items: list[tuple[int, int]] = []
+        named = 0
+        for item in re.split("([、,・と])", match.group(1)):
+            start, end = position, position + len(item)
+            position = end
+            if item in ("、", ",", "・", "と"):
+                continue
+            if not item:
+                break
+            if _KATAKANA_RUN.fullmatch(item):
+                # ケンタ、リョウ、ショウの三人: a word that is also a thing (ショウ) is named here.
+                ok = item not in _KATAKANA_COMMON and not _SNS_WORD.fullmatch(item)
+                named += _could_be_name(item) or not _is_katakana_common(
+                    item, tokens_at, (start, end), places=False
+                )
+            elif item.isascii():
+                ok = not (_NOT_LATIN_NAMES.match(item) or item.capitalize() in _NOT_ROMAJI_NAMES)
+                ok = ok and (item[0].isupper() or bool(_ROMAJI_WORD.fullmatch(item)))
+                named += ok
+            elif _HIRAGANA_CHAR.match(item):
+                ok = item not in _NOT_HIRAGANA_NAMES and item not in _NOT_KANA_NAMES
+                named += ok
+            else:
+                ok = not _is_role(item) and (_could_be_surname(item) or _could_be_name(item))
+                named += ok
+            if not ok:
+                break
+            items.append((start, end))
+        else:
+            if 2 * named >= len(items):
+                spans.extend(items)
+    return spans
+
+
 def _joined_names(
     norm: str, tokens: list[_Token], found: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
@@ -1512,6 +1681,9 @@ def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         + _listed_names(norm, tokens)
         + _quoted_handles(norm)
         + _katakana_full_names(norm, tokens)
+        + _latin_slot_names(norm)
+        + _katakana_title_names(norm, tokens)
+        + _counted_names(norm, tokens)
     )
     spans = sorted(spans + _surname_words(norm, tokens, spans))
     spans = sorted(spans + _joined_names(norm, tokens, spans))

@@ -317,3 +317,76 @@ def test_many_relation_slots_are_each_read():
     text = "友人の今村と" * 2_000
     names = [f for f in find_pii(text) if f.kind == "person_name"]
     assert len(names) == 2_000
+
+
+def names_in(text):
+    return [text[f.start : f.end] for f in find_pii(text) if f.kind == "person_name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("ユウト、カイ、ソラの三人に囲まれて撮られた。", ["ユウト", "カイ", "ソラ"]),
+        ("相手ははるき、こうた、れんの三人だった。", ["はるき", "こうた", "れん"]),
+        ("部活ではMikiとAoiの二人が中心だった。", ["Miki", "Aoi"]),
+        ("加害者はトウマとアサヒの二人で、動画を回した。", ["トウマ", "アサヒ"]),
+    ],
+)
+def test_a_list_the_sentence_counts_as_people_is_a_list_of_names(text, names):
+    assert names_in(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("タナカ部長から私的な連絡が続いている。", ["タナカ"]),
+        ("ロペス先生に相談したという。", ["ロペス"]),
+        ("Watanabe店長が写真を店のSNSに載せた。", ["Watanabe"]),
+    ],
+)
+def test_a_katakana_or_latin_word_before_a_title_is_a_name(text, names):
+    assert names_in(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("先輩のtakeru oginoからDMが来た。", ["takeru ogino"]),
+        ("相手はKaito（同じ塾）で、写真を晒した。", ["Kaito"]),
+        ("sato yunaという名前のアカウントに晒された。", ["sato yuna"]),
+        ("同じクラスのNoahとLiamが悪口を広めた。", ["Noah", "Liam"]),
+        ("本人はMiaを信用して写真を送った。", ["Mia"]),
+    ],
+)
+def test_latin_names_in_a_person_s_slot_are_found_in_any_case(text, names):
+    assert names_in(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("みんながかなでちゃんを避けるようになった。", ["かなで"]),
+        ("つむぎという名前の女の子が写真を撮られた。", ["つむぎ"]),
+        ("本人はタクヤのことを怖がっている。", ["タクヤ"]),
+        ("留学生のマリア・ホセ・ロペスさんが中傷された。", ["マリア・ホセ・ロペス"]),
+    ],
+)
+def test_kana_names_in_a_long_phrase_or_named_as_such_are_found(text, names):
+    assert names_in(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "相談者は中西食品の営業職である。",
+        "森本化学の工場見学で撮った写真が載った。",
+        "友達と行った長谷観音で写真を撮られた。",
+        "公園で遊んでいる様子を撮られた。",
+        "相手のGmailに連絡した。",
+        "サッカー部長が集合をかけた。",
+        "息子はiPhoneとSwitchの二つを持っている。",
+        "部活の仲間と出かけた先で撮られた。",
+    ],
+)
+def test_firms_products_and_common_words_in_those_slots_are_not_names(text):
+    assert names_in(text) == []
