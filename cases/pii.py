@@ -179,6 +179,7 @@ def find_pii(
         "sns_id": _sns_ids(norm),
     }
     candidates["person_name"] = _person_names(norm, tokens)
+    candidates["school_class"] += _classes_of_named_people(norm, candidates["person_name"])
     # The catalogue's own windows and organisations are public: nothing inside one is found.
     masked = (
         [match.span() for match in public.names_pattern.finditer(norm)]
@@ -235,20 +236,81 @@ _LOOK_ALIKES = str.maketrans(
     "ABEKMHOPCTXYaeopcyxijdqswABEZHIKMNOPTYXaiokvptux",
 )
 _KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_DASH_BETWEEN_DIGITS = re.compile(
+    "(?<=[0-9])[\u2010-\u2015\u2212\u2500\u2501\u30fc\ufe58~\u301c](?=[0-9])"
+)
 _NUMERAL = "0-9〇零一二三四五六七八九"
-_NUMERAL_SEPARATOR = "\\- \u2010-\u2015\u2212\u2500\u2501\u30fc\u30fb~\u301c"
+_NUMERAL_SEPARATOR = "\\- \u2010-\u2015\u2212\u2500\u2501\u30fc\u30fb~\u301c()のノ"
 # A run of seven or more numerals written out one by one (〇九〇ー一二三四…) is a number.
 _NUMERAL_RUN = re.compile(
     f"[{_NUMERAL}](?:[{_NUMERAL_SEPARATOR}]?[{_NUMERAL}]){{6,40}}(?![{_NUMERAL}])"
 )
 _SPELLED_SEPARATOR = re.compile(
-    r"(?<=[0-9])\s?(?:ハイフン|はいふん|ダッシュ|だっしゅ|マイナス|の|ノ)\s?(?=[0-9])"
+    r"(?<=[0-9])\s?[(\[【]?(?:ハイフン|はいふん|ダッシュ|だっしゅ|マイナス|の|ノ)[)\]】]?\s?(?=[0-9])"
 )
+_AT_WORDS = r"アットマーク|アット|あっとまーく|あっと"
+# yuki.h(あっと)docomo.ne.jp, momo_chan[アット]example.jp, ayaka★gmail.com.
 _SPELLED_AT = re.compile(
-    r"(?<=[A-Za-z0-9_.\-])\s?(?:\[\s?at\s?\]|\(\s?at\s?\)|\{\s?at\s?\}|<at>|アットマーク|アット"
-    r"|あっとまーく|あっと)\s?(?=[A-Za-z0-9])",
+    r"(?<=[A-Za-z0-9_.\-])\s?(?:[\[({<【]\s?(?:at|"
+    + _AT_WORDS
+    + r")\s?[\])}>】]|"
+    + _AT_WORDS
+    + ")"
+    r"\s?(?=[A-Za-z0-9])"
+    r"|(?<=[A-Za-z0-9_.\-])[★☆●◎■◆※#](?=[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})"
+    r"|(?<![A-Za-z0-9])(?:アットマーク|あっとまーく)\s?(?=[A-Za-z0-9_])",
     re.IGNORECASE,
 )
+# A defanged address (hxxps://x[.]com) is read as the address it stands for.
+_DEFANGED_DOT = re.compile(
+    r"(?<=[A-Za-z0-9])\[\.\](?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\(\.\)(?=[A-Za-z0-9])"
+)
+_DEFANGED_SCHEME = re.compile(r"\bh(?:xx|\*\*|XX)p(s?)(?=(?:\[:\]|:)//)")
+_DEFANGED_COLON = re.compile(r"(?<=http)\[:\](?=//)|(?<=https)\[:\](?=//)")
+# Numbers spelled out in kana, one digit a word (ゼロキューゼロ, いちにさんよん), as people
+# read a number aloud; seven words or more with three of them longer than one kana.
+_KANA_DIGIT_WORDS = {
+    "0": "ゼロ ぜろ れい レイ まる マル",
+    "1": "いち イチ",
+    "2": "にー ニー に ニ",
+    "3": "さん サン",
+    "4": "よん ヨン し シ",
+    "5": "ごー ゴー ご ゴ",
+    "6": "ろく ロク",
+    "7": "なな ナナ しち シチ",
+    "8": "はち ハチ",
+    "9": "きゅう キュウ きゅー キュー く ク",
+}
+_KANA_DIGIT = {word: digit for digit, words in _KANA_DIGIT_WORDS.items() for word in words.split()}
+_DIGIT_WORD = "|".join(
+    sorted([*_KANA_DIGIT, *"0123456789〇一二三四五六七八九"], key=len, reverse=True)
+)
+_DIGIT_WORD_PATTERN = re.compile(_DIGIT_WORD)
+_DIGIT_WORD_SEPARATOR = r"(?:\s?(?:ハイフン|はいふん|の|ノ|-|・)?\s?)"
+_SPOKEN_NUMBER = re.compile(
+    f"(?:{_DIGIT_WORD})(?:{_DIGIT_WORD_SEPARATOR}(?:{_DIGIT_WORD})){{6,40}}"
+)
+# A kanji number before 年, 月 or 日 (平成二十一年五月八日), or in an address (梅田三ー二ー一).
+_KANJI_NUMBER = "[一二三四五六七八九]?十[一二三四五六七八九]?|[〇一二三四五六七八九]{1,4}"
+_KANJI_DATE_NUMBER = re.compile(f"(?<![〇一二三四五六七八九十])({_KANJI_NUMBER})(?=年|月|日)")
+_KANJI_ADDRESS_NUMBERS = re.compile(
+    "(?<=[\u3400-\u9fff])(?<![〇一二三四五六七八九十])"
+    f"({_KANJI_NUMBER})(?:[ー\\-‐−]({_KANJI_NUMBER})){{1,2}}"
+    f"(?![〇一二三四五六七八九十])"
+)
+
+
+def _kanji_number_value(number: str) -> str:
+    """Read a kanji number as digits: 二十一 → 21, 三〇〇八 → 3008."""
+    if "十" not in number:
+        return number.translate(_KANJI_DIGITS)
+    tens, _, ones = number.partition("十")
+    return str(
+        int((tens or "一").translate(_KANJI_DIGITS)) * 10
+        + int((ones or "0").translate(_KANJI_DIGITS))
+    )
+
+
 _SPELLED_DOT = re.compile(
     r"(?<=[A-Za-z0-9])\s?(?:\[\s?dot\s?\]|\(\s?dot\s?\)|\{\s?dot\s?\}|<dot>|ドット|どっと)\s?"
     r"(?=[A-Za-z0-9])",
@@ -318,14 +380,80 @@ class _Normalised:
         for k in range(1, len(chars) - 1):
             if chars[k] in _DASHES and chars[k - 1].isdigit() and chars[k + 1].isdigit():
                 chars[k] = "-"
-        normalised = cls("".join(chars), tuple(starts), tuple(ends))
+        normalised = cls("".join(chars), tuple(starts), tuple(ends))._read_numbers()
         for pattern, replacement in (
             (_SPELLED_SEPARATOR, "-"),
             (_SPELLED_AT, "@"),
             (_SPELLED_DOT, "."),
+            (_DEFANGED_DOT, "."),
+            (_DEFANGED_COLON, ":"),
         ):
             normalised = normalised._rewrite(pattern, replacement)
         return normalised
+
+    def _read_numbers(self) -> _Normalised:
+        """Read numbers spelled in kana or written as kanji numbers as digits."""
+        edits: list[tuple[int, int, str]] = []
+        for run in _SPOKEN_NUMBER.finditer(self.text):
+            words = list(_DIGIT_WORD_PATTERN.finditer(self.text, run.start(), run.end()))
+            # A one-kana word at either end is more likely a particle (…三四五に掛けて).
+            while words and len(words[-1].group()) == 1 and words[-1].group() in _KANA_DIGIT:
+                words.pop()
+            while words and len(words[0].group()) == 1 and words[0].group() in _KANA_DIGIT:
+                words.pop(0)
+            kana = [word.group() for word in words if word.group() in _KANA_DIGIT]
+            # ゼロ3の5812の4437: one kana word of two or more among digits is enough.
+            if sum(len(word) > 1 for word in kana) < 3 and not (
+                kana and all(len(word) > 1 for word in kana) and len(words) - len(kana) >= 6
+            ):
+                continue
+            edits.extend(
+                (
+                    word.start(),
+                    word.end(),
+                    _KANA_DIGIT.get(word.group(), word.group().translate(_KANJI_DIGITS)),
+                )
+                for word in words
+                if not word.group().isascii()
+            )
+        for match in _KANJI_DATE_NUMBER.finditer(self.text):
+            edits.append((match.start(1), match.end(1), _kanji_number_value(match.group(1))))
+        for match in _KANJI_ADDRESS_NUMBERS.finditer(self.text):
+            for number in re.finditer("[〇一二三四五六七八九十]+", match.group()):
+                edits.append(
+                    (
+                        match.start() + number.start(),
+                        match.start() + number.end(),
+                        _kanji_number_value(number.group()),
+                    )
+                )
+        for match in _DEFANGED_SCHEME.finditer(self.text):
+            edits.append((match.start(), match.end(), "http" + match.group(1)))
+        if not edits:
+            return self
+        edited = self._edit(sorted(set(edits)))
+        return edited._rewrite(_DASH_BETWEEN_DIGITS, "-")
+
+    def _edit(self, edits: list[tuple[int, int, str]]) -> _Normalised:
+        """Replace spans by text; each new character stands for all of the span's characters."""
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        position = 0
+        for start, end, replacement in edits:
+            if start < position:
+                continue
+            chars.extend(self.text[position:start])
+            starts.extend(self.starts[position:start])
+            ends.extend(self.ends[position:start])
+            chars.extend(replacement)
+            starts.extend([self.starts[start]] * len(replacement))
+            ends.extend([self.ends[end - 1]] * len(replacement))
+            position = end
+        chars.extend(self.text[position:])
+        starts.extend(self.starts[position:])
+        ends.extend(self.ends[position:])
+        return _Normalised("".join(chars), tuple(starts), tuple(ends))
 
     def _rewrite(self, pattern: re.Pattern[str], replacement: str) -> _Normalised:
         """Replace every match by one character that stands for all the characters it was."""
@@ -416,7 +544,9 @@ def _urls(norm: str, public: PublicEntries) -> list[tuple[int, int]]:
 
 
 _MY_NUMBER = re.compile(r"(?<![0-9\-])[0-9]{4}[ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![0-9\-])")
-_MY_NUMBER_WORD = re.compile(r"マイナンバー|個人番号")
+_MY_NUMBER_WORD = re.compile(r"マイナンバー|個人番号|マイナ(?!ス)")
+# Twelve digits written one by one or grouped any way (5 1 8 8 …, 2209-8813-4756).
+_TWELVE_DIGITS = re.compile(r"(?<![0-9\-])[0-9](?:[ \-]?[0-9]){11}(?![0-9\-])")
 # A twelve-digit number labelled as something else (注文番号は…) is that thing.
 _OTHER_NUMBER_LABEL = re.compile(
     r"(?:注文|伝票|受付|問い合わせ|問合せ|管理|会員|お客様|追跡|取引|口座|契約|請求|予約|整理|申込"
@@ -425,7 +555,16 @@ _OTHER_NUMBER_LABEL = re.compile(
 
 
 def _my_numbers(norm: str) -> list[tuple[int, int]]:
-    spans = []
+    """Return My Numbers: twelve digits near マイナンバー or 個人番号, or with a valid check digit.
+
+    Near the word the check digit is not asked for: a number mistyped by one digit still
+    leads to the person, and a counsellor who writes it down means it as one.
+    """
+    spans = [
+        match.span()
+        for match in _TWELVE_DIGITS.finditer(norm)
+        if _MY_NUMBER_WORD.search(norm[max(0, match.start() - 30) : match.end() + 30])
+    ]
     for match in _MY_NUMBER.finditer(norm):
         digits = re.sub(r"[ \-]", "", match.group())
         # Twelve digits with a valid check digit are a My Number, named or not; grouped ones
@@ -496,12 +635,18 @@ _POSTAL = re.compile(
 )
 
 
+# 150-0043 東京都渋谷区…: seven digits written before an address are its postal code.
+_ADDRESS_START = re.compile(f"\\s?(?:[{_KANJI}]{{1,3}}[都道府県]|[{_KANJI}]{{1,5}}[市区郡])")
+
+
 def _postal_codes(norm: str) -> list[tuple[int, int]]:
     spans = []
     for match in _POSTAL.finditer(norm):
         if match.group(1):
             spans.append(match.span(1))
-        elif re.search("〒|郵便", _clause_before(norm, match.start(), 20)):
+        elif re.search("〒|郵便", _clause_before(norm, match.start(), 20)) or _ADDRESS_START.match(
+            norm, match.end(2)
+        ):
             spans.append(match.span(2))
     return spans
 
@@ -540,6 +685,29 @@ _SCHOOL_CLASS = re.compile(
 
 def _school_classes(norm: str) -> list[tuple[int, int]]:
     return [match.span() for match in _SCHOOL_CLASS.finditer(norm)]
+
+
+_GRADE_CLASS = re.compile(_GRADE_AND_CLASS.removeprefix(r"\s?の?\s?"))
+
+
+def _classes_of_named_people(norm: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return a grade and class tied to a named person: 5年1組の上田, 前川（2年3組）.
+
+    A grade and class alone leads to no one (the school is not named); beside a name it is
+    part of what identifies that person, and is found with the name.
+    """
+    starts = {start for start, _ in names}
+    spans = []
+    for match in _GRADE_CLASS.finditer(norm):
+        start, end = match.span()
+        after = 1 if norm[end : end + 1] == "の" else 0
+        bracket = norm.rfind("(", max(0, start - 20), start)
+        in_brackets_after_name = (
+            bracket > 0 and ")" not in norm[bracket:start] and any(e == bracket for _, e in names)
+        )
+        if end + after in starts or in_brackets_after_name:
+            spans.append((start, end))
+    return spans
 
 
 # Bounded, as every repeat here is: a run of 一 must not be tried to its end from each start.
@@ -597,7 +765,7 @@ def _addresses(norm: str) -> list[tuple[int, int]]:
 _HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
 _LABELLED_ID = re.compile(
     r"(?<![A-Za-z])(?:ID|Id|id|ユーザー名|ユーザ名|ユーザーネーム|アカウント名|アカ名|ハンドルネーム)"
-    r"\s?(?:は|:|=)?\s?[「『\"'(]?\s?([A-Za-z0-9][A-Za-z0-9_.\-]{2,29})"
+    r"\s?(?:は|を|が|も|:|=)?\s?([「『\"'(]?)\s?([A-Za-z0-9][A-Za-z0-9_.\-]{2,29})"
 )
 _SNS_WORD = re.compile(
     r"LINE|ライン|インスタ|Instagram|TikTok|ティックトック|Twitter|ツイッター|(?<![A-Za-z])X(?![A-Za-z])"
@@ -608,16 +776,18 @@ _SNS_WORD = re.compile(
 def _sns_ids(norm: str) -> list[tuple[int, int]]:
     spans = [match.span() for match in _HANDLE.finditer(norm)]
     for match in _LABELLED_ID.finditer(norm):
-        value = match.group(1).rstrip("._-")
+        value = match.group(2).rstrip("._-")
         # アカウント名はKenji Mori: a given and a family name are a name, found as one.
-        if re.match(r" [A-Z][a-z]", norm[match.end(1) : match.end(1) + 3]):
+        if re.match(r" [A-Z][a-z]", norm[match.end(2) : match.end(2) + 3]):
             continue
         # An all-capitals word after "ID" is prose (IDはSNSで…), not an identifier.
         if not re.search(r"[a-z0-9_.]", value):
             continue
         nearby = _clause_before(norm, match.start(), 25) + norm[match.start() : match.end() + 15]
-        if _SNS_WORD.search(nearby):
-            spans.append((match.start(1), match.start(1) + len(value)))
+        # ID『kai_nico』: a quoted value written as handles are is one, whatever the clause.
+        quoted_handle = bool(match.group(1)) and bool(re.search(r"[_.0-9]", value))
+        if quoted_handle or _SNS_WORD.search(nearby):
+            spans.append((match.start(2), match.start(2) + len(value)))
     return spans
 
 
