@@ -467,3 +467,18 @@ def test_a_grade_and_class_beside_a_name_is_found_with_it(text, grade_class):
 )
 def test_a_class_alone_and_ordinary_kana_and_kanji_numbers_are_not_personal_data(text):
     assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小川沿いの道で後をつけられた。",
+        "高橋の欄干に落書きされた写真が出回った。",
+        "吉田うどんの店の前で撮られた。",
+        "中川屋の前で待ち合わせた。",
+        "水野の里の祭りで撮影された。",
+        "城山跡の公園で撮った写真。",
+    ],
+)
+def test_a_surname_like_word_before_a_place_shop_or_food_word_is_not_a_name(text):
+    assert names_in(text) == []
