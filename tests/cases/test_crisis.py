@@ -221,3 +221,39 @@ def test_a_story_told_as_the_person_s_own_feeling_still_prompts():
 
 def test_a_question_answered_yes_still_prompts():
     assert kinds("死にたいと思うことがあるか尋ねたところ、あると答えた。") == {"suicidal"}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("死にてぇ、とストーリーに上げていた。", "suicidal"),
+        ("うちなんかおらん方がええんよ、と泣いていた。", "suicidal"),
+        ("生きとってもしゃあない、と書いていた。", "suicidal"),
+        ("もう消えたろかな、と送ってきた。", "suicidal"),
+        ("タヒりたいとつぶやいていた。", "suicidal"),
+        ("睡眠薬を貯めていると打ち明けた。", "suicidal"),
+        ("自分で自分を殴ってしまうことがある。", "suicidal"),
+        ("しばいたるぞ、とDMが来た。", "imminent_danger"),
+        ("「今から家行くわ」と連絡があった。", "imminent_danger"),
+        ("相手が自宅付近をうろついている。", "imminent_danger"),
+        ("『学校に爆弾を仕掛けた』と書き込まれた。", "threat"),
+        ("『拡散してほしくないなら5万』とDMが来た。", "threat"),
+    ],
+)
+def test_dialect_slang_and_getting_ready_prompt_their_code(text, code):
+    assert code in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "希死念慮の聞き取りは次回に行う。",
+        "本人に死にたい気持ちがあるかどうかは未確認。",
+        "本能寺の変で信長が殺された話を授業で聞いた。",
+        "推しの卒業が悲しすぎて死ぬ、と笑っていた。",
+        "本人は今から塾に行くと話していた。",
+        "家の前で友達と写真を撮った。",
+    ],
+)
+def test_notes_to_ask_later_history_and_everyday_plans_prompt_nothing(text):
+    assert kinds(text) == set()
