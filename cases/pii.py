@@ -1370,9 +1370,21 @@ _RUN_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}ヶノ]")
 _TITLE_AFTER = re.compile(f"^(?:{_TITLES})")
 
 
+class _TokensAt(dict[tuple[int, int], _Token]):
+    """The tokens by their span, and where SudachiPy begins a person's name."""
+
+    person_starts: frozenset[int] = frozenset()
+
+
+def _tokens_at(tokens: list[_Token]) -> _TokensAt:
+    tokens_at = _TokensAt(((token.start, token.end), token) for token in tokens)
+    tokens_at.person_starts = frozenset(token.start for token in tokens if token.is_person_name)
+    return tokens_at
+
+
 def _is_katakana_common(
     word: str,
-    tokens_at: dict[tuple[int, int], _Token],
+    tokens_at: _TokensAt,
     span: tuple[int, int],
     *,
     places: bool = True,
@@ -1387,7 +1399,7 @@ def _is_katakana_common(
         return True
     if token is None:
         # Not one word: part of a longer one (口コミサイト) or several that are not a name.
-        return not any(t.start == span[0] and t.is_person_name for t in tokens_at.values())
+        return span[0] not in tokens_at.person_starts
     kinds = ("地名", "組織") if places else ("組織",)
     return (
         not token.is_person_name
@@ -1420,7 +1432,8 @@ _POSSESSOR_AFTER = re.compile(
 )
 _OBJECT_OF_AN_ACT = re.compile(f"を(?:[^。、]{{0,8}}?)(?:{_PERSON_ACTION.pattern}|怖が|避け|責め)")
 _BRACKETED_LIST = re.compile(
-    "(?:[0-9一二三四五六七八九十]+人|[0-9一二三四五六七八九十]+名|男子|女子|生徒|友達|メンバー)"
+    # Bounded, and from the first numeral only: a run of digits must not be tried from each.
+    "(?:(?<![0-9一二三四五六七八九十])[0-9一二三四五六七八九十]{1,4}(?:人|名)|男子|女子|生徒|友達|メンバー)"
     "[(（]([^()（）「」]{2,40})[)）]"
 )
 _QUOTED_HANDLE = re.compile(
@@ -1431,7 +1444,7 @@ _QUOTED_HANDLE = re.compile(
 
 def _katakana_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     """Return katakana words in a person's place that the dictionary does not read as a thing."""
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     spans = []
     for match in _KATAKANA_RUN.finditer(norm):
         word = match.group()
@@ -1459,7 +1472,7 @@ _HIRAGANA_AFTER_AND = re.compile(
 
 def _katakana_full_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     """Return katakana names in two parts that SudachiPy both reads as names: ジョン・レノン."""
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     spans = []
     for match in _KATAKANA_FULL_NAME.finditer(norm):
         first = match.group().split("・")[0]
@@ -1502,7 +1515,7 @@ def _listed_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
 
     Once one item reads as a name, the others in the list are names too.
     """
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     spans = []
     for match in _BRACKETED_LIST.finditer(norm):
         position = match.start(1)
@@ -1600,7 +1613,7 @@ def _hiragana_word_end(norm: str, tokens: list[_Token], start: int, end: int) ->
 
 def _role_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     """Return the word named in a role: 加害者は杉本（同じクラス）, 相手はトモヤ、…"""
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     starts = {token.start: token for token in tokens}
     spans = []
     for match in _ROLE_SLOT.finditer(norm):
@@ -1722,7 +1735,7 @@ _KATAKANA_BEFORE_TITLE = re.compile(f"(?<![{_KATAKANA}])([{_KATAKANA}]{{2,10}})(
 
 
 def _katakana_title_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     spans = []
     for match in _KATAKANA_BEFORE_TITLE.finditer(norm):
         word = match.group(1)
@@ -1745,7 +1758,7 @@ _COUNTED_LIST = re.compile(
 
 def _counted_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     """Return the items of a list that the sentence counts as people, when each could be a name."""
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     spans = []
     for match in _COUNTED_LIST.finditer(norm):
         position = match.start(1)
@@ -1787,7 +1800,7 @@ def _joined_names(
     norm: str, tokens: list[_Token], found: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Return the other members of a list of names (トモヤ、ハルト、ケイ; 中川、堀、服部)."""
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     starts = {start for start, _ in found}
     ends = {end for _, end in found}
     spans: list[tuple[int, int]] = []
