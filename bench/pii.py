@@ -1,14 +1,17 @@
-"""Measure the personal-data guard and the crisis reader on three sets of narratives.
+"""Measure the personal-data guard and the crisis reader on development and held-out sets.
 
 Run as ``python bench/pii.py``. The sets:
 
-- **dev** — what the rules were tuned on: the annotated corpus and its two later batches and
-  the development set of names in every script, dodges, name-free narratives and crisis words
-  (tests/cases/pii_corpus.py);
-- **held-out** — written from a brief by someone who did not tune the rules, before the
-  changes, and measured only at the end (tests/cases/pii_heldout.py);
-- **fresh** — any ``FRESH_*`` sets in tests/cases/pii_fresh.py, written after (absent until
-  someone writes it).
+- **dev** — everything the rules have been tuned on, reported in three parts:
+  - the annotated corpus, its later batches and the development set of names in every
+    script, dodges, name-free narratives and crisis words (tests/cases/pii_corpus.py);
+  - the old held-out set (tests/cases/pii_heldout.py) and
+  - the old fresh set (tests/cases/pii_fresh.py): both were written from a brief by people
+    who never saw the rules, and measured once; since then the rules have been tuned on
+    them, so their figures no longer say how the guard does on text nobody tuned against;
+- **held-out** — ``ROUND3_NAMES`` and ``ROUND3_CRISIS`` in tests/cases/pii_round3.py, written
+  from a brief by someone who never saw the rules, while they were being changed, and
+  measured only at the end (skipped, with a line saying so, while the module is absent).
 
 For each set it prints name recall by script (kanji, katakana, hiragana, Latin, mixed) and by
 position, recall of each structured kind, the share of name-free narratives with any finding
@@ -16,7 +19,8 @@ by kind of text, and the crisis reader's recall and false prompts; then the p95 
 live check (both readers over one analysis) on 2,000 characters, and the memory of a process
 that has the guard loaded, with and without SudachiPy. A name counts as found when a
 person_name finding overlaps the annotated span, any other kind when a finding of that kind
-does. Exits non-zero when the held-out or fresh set misses a target.
+does. The targets are checked on the held-out set only (and the p95 always): the exit code is
+non-zero when it misses one.
 """
 
 from __future__ import annotations
@@ -355,27 +359,34 @@ def memory_mib(text: str, *, morphology: bool) -> float:
     return int(output.split()[-1]) / 1024
 
 
+# (name, title, module, prefix) of the sets read from their own modules.
+DEV_MODULES = (
+    ("old-heldout", "dev: old held-out set (tuned on since)", "pii_heldout", "HELDOUT"),
+    ("old-fresh", "dev: old fresh set (tuned on since)", "pii_fresh", "FRESH"),
+)
+HELD_OUT = ("held-out", "held-out set (written from a brief, not tuned on)", "pii_round3", "ROUND3")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and alarms")
-    parser.add_argument("--set", choices=("dev", "held-out", "fresh"), action="append")
+    parser.add_argument(
+        "--set", choices=("dev", "old-heldout", "old-fresh", "held-out"), action="append"
+    )
     arguments = parser.parse_args()
-    wanted = set(arguments.set or ("dev", "held-out", "fresh"))
+    wanted = set(arguments.set or ("dev", "old-heldout", "old-fresh", "held-out"))
 
     dev = as_entries(pii_corpus.CORPUS + pii_corpus.FRESH + pii_corpus.UNSEEN)
     dev += as_entries(pii_corpus.DEV)
     sets: list[tuple[str, str, list[Entry], list[CrisisEntry]]] = []
     if "dev" in wanted:
-        sets.append(("dev", "development set (tuned on)", dev, list(pii_corpus.CRISIS_DEV)))
-    for name, module, prefix, title in (
-        ("held-out", "pii_heldout", "HELDOUT", "held-out set (written from a brief, not tuned on)"),
-        ("fresh", "pii_fresh", "FRESH", "fresh set (written after the changes)"),
-    ):
+        sets.append(("dev", "dev: corpus and development set", dev, list(pii_corpus.CRISIS_DEV)))
+    for name, title, module, prefix in (*DEV_MODULES, HELD_OUT):
         if name not in wanted:
             continue
         loaded = load_optional(module, prefix)
         if loaded is None:
-            print(f"\n== {title}: tests/cases/{module}.py does not exist yet")
+            print(f"\n== {title}: tests/cases/{module}.py does not exist yet; skipped")
             continue
         sets.append((name, title, *loaded))
 
@@ -389,7 +400,7 @@ def main() -> int:
             crisis_result,
             arguments.verbose,
         )
-        if name != "dev":
+        if name == HELD_OUT[0]:
             checks.update(targets(name, result, crisis_result))
     if "dev" in wanted:
         rules_only = evaluate(dev, morphology=False)
@@ -417,7 +428,9 @@ def main() -> int:
     )
     print(f"  (this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB)")
     checks[f"p95 ≤ {P95_TARGET_MS} ms (wall clock)"] = timing[0] <= P95_TARGET_MS
-    print("\nTargets (held-out and fresh sets):")
+    if not any(name == HELD_OUT[0] for name, *_ in sets):
+        print("\nNo held-out set was measured: only the p95 target is checked.")
+    print("\nTargets (held-out set; the dev sets are tuned on and checked by no target):")
     for name, met in checks.items():
         print(f"  {'met   ' if met else 'MISSED'} {name}")
     return 0 if all(checks.values()) else 1

@@ -28,7 +28,7 @@ from audit.idempotency import idempotent
 from audit.models import AuditEntry
 from audit.services import audit_record_many
 from cases import selectors, services
-from cases.models import FREE_TEXT_MAX_LENGTH, Case, Note
+from cases.models import FREE_TEXT_MAX_LENGTH, Case, CrisisPrompt, Note
 from cases.pii import KIND_LABELS
 from catalogue.vocabulary import (
     AgeBand,
@@ -103,6 +103,8 @@ class CaseSerializer(serializers.ModelSerializer):
     categories = CodeListField(Category, read_only=True)
     flags = CodeListField(Flag, read_only=True)
     platforms = CodeListField(Platform, read_only=True)
+    # The urgent codes the counsellor was prompted for and declined; never the phrase.
+    crisis_declined = CodeListField(CrisisPrompt, read_only=True)
     consulter = NullableChoiceField(Consulter.choices, read_only=True)
     channel = NullableChoiceField(Channel.choices, read_only=True)
     closure_reason = NullableChoiceField(Case.ClosureReason.choices, read_only=True)
@@ -125,6 +127,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "channel",
             "platforms",
             "summary",
+            "crisis_declined",
             "status",
             "closure_reason",
             "opened_by",

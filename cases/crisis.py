@@ -1,17 +1,29 @@
 """Find the words in a narrative that should prompt the urgent flags, while the counsellor types.
 
 ``find_crisis(text)`` returns findings whose ``kind`` is the code a phrase prompts: the flag
-``suicidal`` (死にたい, 消えたい, いなくなりたい …), the flag ``imminent_danger`` (殺す, 家に行く,
-住所を晒してやる …) or the category ``threat`` (threats, and sextortion: 画像をばらまく with a
-demand for money or more images). It reads the same analysis as the personal-data guard
+``suicidal`` (死にたい, 消えたい, いなくなりたい, 生きていても仕方ない …), the flag
+``imminent_danger`` (殺す, 家に行く, 家の前にいる, 住所を晒してやる …) or the category ``threat``
+(threats, and sextortion: a threat to spread images with a condition or a demand beside it —
+拡散されたくなければ…, 払わないと送る). It reads the same analysis as the personal-data guard
 (cases.pii.analyse: one normalisation and one SudachiPy pass), so the live check reads the
-text once. A phrase that is denied (希死念慮は確認されず, 死にたいとは思っていない) prompts
-nothing; hyperbole (死にたいほど恥ずかしかった) does, as a gatekeeper asks rather than assumes.
-Nothing is set from here: the counsellor confirms or declines each prompt.
+text once.
+
+A phrase prompts unless the sentence it stands in says otherwise:
+
+- it is denied (希死念慮は確認されず, 脅迫や金銭の要求はなく, 消えたいとかは思わない), or asked
+  about (自傷の有無を確認した, 死にたいと思ったことはないか尋ねた) with no yes after it;
+- it is told of a story (a scene, a line, a plot, a character), of the news (a report, an
+  article, a trial) or of a game (unless the sentence says it is for real: リアルで, 現実に);
+- it is in the past and the sentence says it is over (以前…が、今は落ち着いている).
+
+Hyperbole (死にたいほど恥ずかしかった) prompts, as a gatekeeper asks rather than assumes; an
+idiom that is not about wanting to die (死ぬほど笑った, 寒くて死にそう) does not. Nothing is set
+from here: the counsellor confirms or declines each prompt.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -32,81 +44,201 @@ class Finding:
     end: int
 
 
-_SUICIDAL = re.compile(
-    "|".join(
-        (
-            "(?:死|し|シ|タヒ)(?:に|ニ)(?:たい|タイ|たく(?!ない|ありません|は)|てえ|てー)",
-            "死んで(?:しまい|しまえ)?たい",
-            "死んだ(?:方|ほう)が(?:まし|マシ|いい|良い|楽)",
-            "死ぬ(?:しか|ほか)(?:ない|無い)",
-            "死のう(?:と|か)",
-            "(?:消え|きえ)(?:たい|たく(?!ない)|てしまいたい|てなくなりたい)",
-            "(?:いなく|居なく)なりたい",
-            "(?:生き|いき)(?:ていたく|ていく意味|る意味|ている意味|てる意味)",
-            "生きて(?:いる|る)の(?:が|も)(?:つらい|辛い|しんどい|苦しい|嫌)",
-            "生きて(?:いけない|いけません|いく自信がない)",
-            "(?:自分|私|僕|俺|あたし|うち)(?:なんか|なんて|は|が)?(?:いない|居ない)(?:方|ほう)が(?:いい|まし|マシ)",
-            "生きるのが(?:つらい|辛い|しんどい|苦しい|嫌)",
-            "自殺(?!防止|予防|対策|相談|者数|率|の?ニュース|の?報道|事件|する?シーン|のシーン)",
-            "自死|希死念慮|自殺念慮|自傷",
-            "(?:自分|自分自身)を傷つけ|(?:腕|手首|手|足|体)を(?:切|傷つけ)",
-            "薬を(?:大量に|たくさん|全部|まとめて|一度に)(?:飲|のん)",
-            "リスカ|リストカット|アムカ|手首を切",
-            "首を(?:吊|つ)",
-            "(?:飛び降り|とびおり)(?:たい|る|よう|自殺)",
-            "命を(?:絶|断)",
-            "楽に(?:なりたい|なれる)",
-            "終わりにしたい|終わらせたい",
-            "遺書",
-            "(?:OD|オーバードーズ|過量服薬)",
-            "この世から(?:消え|いなく)",
-        )
-    )
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(patterns))
+
+
+# A sentence ends at a stop; a quote's inner stop (『もう限界。明日…』) ends one too.
+_SENTENCE = re.compile("[^。！？!?\n]+[。！？!?\n]?")
+
+_SUICIDAL = _any(
+    # Wanting to die or to vanish, in any script and colloquial ending.
+    "(?:死|し|シ|タヒ)(?:に|ニ)(?:たい|タイ|たく(?!ない|ありません|は)|てえ|てぇ|てー|て〜|とうて)",
+    "タヒ(?:りたい|る(?:しか|わ|ね))",
+    "死んで(?:しまい|しまえ)?たい",
+    "死んだ(?:方|ほう)が(?:まし|マシ|いい|良い|楽|ええ)",
+    "死(?:んだら|ねば|ねたら)(?:楽|全部|みんな|誰も|どう)",
+    "死ぬ(?:しか|ほか)(?:ない|無い)",
+    "死ぬ(?:つもり|気でいる|覚悟|準備)",
+    "死のう(?:と|か)",
+    "(?:消え|きえ)(?:たい|たく(?!ない)|てしまいたい|てなくなりたい)",
+    "(?:消えれ|消えられ|いなくなれ|居なくなれ)(?:ば|たら)",
+    # Dialect and colloquial volition: 消えたろかな, 死んだろか.
+    "(?:消え(?:たろ|ちゃお|ちまお)|死んだろ|死の)(?:か|う)",
+    "(?:いなく|居なく)なりたい",
+    "(?:もう|いっそ)[^。]{0,6}?消え(?:る|ます|ちゃう|ちゃおう|よう)(?=[、。」』!！]|$|ね|わ|かな|から)",
+    # Life not worth living.
+    "(?:生き|いき)(?:ていたく|ていく意味|る意味|ている意味|てる意味)",
+    "生き(?:て|と)[いっとて]{0,3}も(?:仕方|しかた|しょうがな|しゃあな|しゃーな|意味(?:が)?な)",
+    "生きて(?:いる|る)の(?:が|も)(?:つらい|辛い|しんどい|苦しい|嫌)",
+    "生きて(?:いけない|いけません|いく自信がない)",
+    "生きるのが(?:つらい|辛い|しんどい|苦しい|嫌)",
+    "生まれて(?:こなければ|来なければ|こなきゃ)",
+    "(?:目が覚め|目覚め|起き)(?:なければ|なきゃ|ないで)(?:いい|良い)",
+    "(?:自分|私|僕|俺|あたし|うち|わし|わたし|ぼく|おれ)(?:なんか|なんて|は|が)?"
+    "(?:いない|居ない|おらん|おらへん|おらない)(?:方|ほう)が(?:いい|まし|マシ|ええ|楽)",
+    # Suicide and self-harm named, as acts or as thoughts.
+    "自殺(?!防止|予防|対策|相談|者数|率|リスク|の?ニュース|の?報道|事件|する?シーン|のシーン)",
+    "自死|希死念慮|自殺念慮|自傷",
+    "(?:自分|自分自身)を(?:傷つけ|殴|叩|痛めつけ|切)|(?:腕|手首|手|足|体)を(?:切|傷つけ)",
+    # Getting ready: 睡眠薬を貯めている, ロープを用意した.
+    "(?:睡眠薬|薬|ロープ|練炭|縄|紐)を(?:貯め|ため|集め|買い集め|用意|準備)",
+    "薬を(?:大量に|たくさん|全部|まとめて|一度に)(?:飲|のん)",
+    "リスカ|リストカット|アムカ|手首を切",
+    "首を(?:吊|つ)",
+    "(?:飛び降り|とびおり)(?:たい|る|よう|自殺|たら|られ)",
+    "(?:線路|ホーム|電車|踏切|車|川|海)に(?:飛び込|とびこ)",
+    "飛び込みたく|飛び込みたい",
+    "命を(?:絶|断)",
+    "楽に(?:なりたい|なれる)",
+    "終わりにしたい|終わらせたい",
+    "遺書",
+    # A farewell is a warning sign a gatekeeper asks about.
+    "今まで(?:本当に|ほんとに|ほんとうに)?(?:ありがとう|ありがと|お世話になりました)",
+    "(?:OD|オーバードーズ|過量服薬)",
+    "この世から(?:消え|いなく)",
 )
-_IMMINENT = re.compile(
-    "|".join(
-        (
-            "(?:殺|ころ|コロ)(?:す(?!のが|ゲーム|シーン)|してやる|したる|されるかも|されそう|される(?:と|前))",
-            "(?:刺し|殴り|絞め|撃ち|ぶち|焼き)殺",
-            "(?:ナイフ|包丁|刃物|銃|凶器)を持って(?:行く|いく|来る|くる)",
-            "(?:家|自宅)の(?:前|近く|外)(?:に|で)(?:いる|来て|来た|待って|待ってる)",
-            "ぶっ(?:殺|ころ|コロ)",
-            "(?:家|自宅|学校|職場|バイト先)(?:に|まで|へ)(?:行く|いく|押しかけ|乗り込)(?:ぞ|から|からな|ね|と)",
-            "(?:今から|これから|今夜|明日)(?:行く|いく)(?:ぞ|から|ね)",
-            "(?:家|自宅|住所)(?:を|は|も|、)?(?:知って(?:いる|る)|知ってる|特定した|突き止めた)",
-            "(?:住所|家|自宅|実家)(?:を|も)?(?:晒|さら)(?:して|す)(?:やる|ぞ|から|と)",
-            "待ち伏せ(?:する|して|される|された|してやる)",
-            "(?:刺|さ)して(?:やる|やろう)|刺すぞ|刺すと",
-            "(?:燃や|放火)(?:してやる|すぞ|すと|する)",
-            "襲(?:う|ってやる|われ)(?:ぞ|と|る|そう|かも)",
-            "(?:つきまと|付きまと|ストーカー)",
-        )
-    )
+
+_PLACE = "(?:家|自宅|実家|部屋|学校|職場|勤務先|バイト先|会社|駅|玄関|マンション|アパート)"
+_IMMINENT = _any(
+    # Killing and hurting, announced.
+    "(?:殺|ころ|コロ)(?:す(?!のが|ゲーム|シーン)|してやる|したる|されるかも|されそう|される(?:と|前))",
+    "(?:殺|刺|ころ)しに(?:行|い|来|く)",
+    "(?:刺し|殴り|絞め|撃ち|ぶち|焼き)殺",
+    "ぶっ(?:殺|ころ|コロ)",
+    # Dialect and slang for beating someone up: しばいたる, どついたる, ボコるぞ.
+    "(?:しば|どつ)(?:いたる|いてやる|くぞ|くからな)|いてこま|ボコ(?:る|す)(?:ぞ|から)|ボコったる",
+    "(?:刺|さ)して(?:やる|やろう)|刺す(?:ぞ|から|よ|[、。」』!！]|と(?!い))",
+    "(?:燃や|放火)(?:してやる|すぞ|すと|する|すから|す[、。」』])|火を(?:つけ|付け)(?:てやる|る)",
+    "(?:ボコボコ|ぼこぼこ|めちゃくちゃ|メチャクチャ|半殺し)に(?:して|する)",
+    "痛い目に(?:あわせ|遭わせ|合わせ|あう|遭う|合う)",
+    "どうなっても(?:いい|知らな)",
+    "(?:夜道|帰り道|背後)に(?:は)?(?:気をつけ|気を付け)",
+    "覚え(?:とけ|てろ|ておけ)",
+    "襲(?:う|ってやる|われ)(?:ぞ|と|る|そう|かも)",
+    # A weapon held or shown.
+    "(?:ナイフ|包丁|刃物|銃|凶器)(?:を)?(?:持って(?:行く|いく|来る|くる|る|いる|待)|持った|ちらつか|見せ)",
+    # Coming to where the person is.
+    f"{_PLACE}(?:に|まで|へ)(?:行く|いく|押しかけ|乗り込|凸)(?:ぞ|から|からな|ね|と(?:言わ|書|送|脅))",
+    "(?:今から|これから|今夜|今すぐ|明日|次は|また)(?:も)?(?:[^。、]{0,6}?)(?:行く|いく|来る|くる|向かう)"
+    "(?:ぞ|から|ね|よ|わ|[、。」』]|と(?:言われ|書|送|脅))",
+    "凸(?:します|する|るぞ|ってやる|しに)",
+    f"{_PLACE}(?:の(?:前|近く|外|周り|周辺|まわり)|付近|周辺|の近所)(?:の[^。、]{{1,6}}?)?(?:に|で|まで|を)(?:も)?"
+    "(?:毎晩|毎日|何度も|ずっと|また|今|もう)?(?:[^。、]{0,6}?[がを])?"
+    "(?:いる|いた|来|停ま|待|回|うろつ|張り込|立って|見かけ)",
+    "(?:前|外|通学路|帰り道|駅|改札|近く)で(?:ずっと)?待って(?:る|ろ|いる|います)",
+    "(?:出てくる|帰る|来る)まで(?:ずっと)?待って",
+    "(?:後|あと)を(?:つけ|付け)(?:られ|て|る)|尾行",
+    "(?:帰り|帰り道|通学路|登下校|下校|登校|夜道|一人の時|ひとりの時)を?(?:狙|襲)(?:う|って|われ)",
+    "待ち伏せ(?:する|して|される|された|してやる|し)",
+    "(?:つきまと|付きまと|ストーカー)",
+    # Knowing where the person lives, said to them.
+    f"(?:{_PLACE}|住所)(?:を|は|も|、)?(?:もう)?"
+    "(?:知って(?:いる|る)|知ってる|特定(?:した|済)|突き止め|分か(?:った|ってる|っている)|わか(?:った|ってる|っている))",
+    f"(?:住所|{_PLACE})(?:を|も)?(?:晒|さら)(?:して|す)(?:やる|ぞ|から|と)",
 )
-_IMAGE = "(?:画像|写真|動画|裸|ヌード|自撮り|エロ|性的な)"
-_SPREAD = "(?:ばらま|バラま|バラマ|拡散|晒|さら|流出|流す|ネットに(?:上げ|載せ|流)|公開|送りつけ|送り付け|ばら)"
+
+_IMAGE = "(?:画像|写真|動画|裸|ヌード|自撮り|エロ|性的な|録画|下着|着替え)"
+_SPREAD = (
+    "(?:ばらま|バラま|バラマ|ばら撒|拡散|晒|さら|流出|流す|流さ|ネットに(?:上げ|載せ|流)|公開|送りつけ"
+    "|送り付け|ばら|バラ|載せ|上げ|見せ|送る|送ら|回す|回さ)"
+)
 _DEMAND = re.compile(
-    "[0-9一二三四五六七八九十百千万]+万?円|お金|金を|金銭|払え|払わ|払う|振り込|支払|送金|ギフト"
-    "|電子マネー|もっと|追加|他の(?:写真|画像)|別の(?:写真|画像)|さらに|会え"
+    "[0-9一二三四五六七八九十百千万]+(?:万|千)?円?(?:分|を|払|振|持|送)|[0-9]+万|お金|金を|金銭"
+    "|払え|払わ|払う|振り込|支払|送金|ギフト|電子マネー|もっと|追加|他の(?:写真|画像)|別の(?:写真|画像)"
+    "|さらに|会え|会いに|会って|戻って|よりを戻|言うことを聞|通話に出|送って|送れ|撮って|撮れ"
+    "|[0-9一二三四五六七八九十]+枚|もう一(?:枚|本)|買い取|いくら|持ってこい|パシリ|命じ|要求|求め"
 )
-_SEXTORTION = re.compile(f"{_IMAGE}[^。！？!?\\n]{{0,20}}?{_SPREAD}")
-_THREAT = re.compile(
-    "脅迫|脅さ|脅し|脅され|脅して|脅す|おどさ|おどし|殺害予告|殺人予告|爆破予告|危害を加え"
-    "|(?:ばら|バラ|晒|さら|拡散|ばらま|流)(?:す|しちゃう|してやる|く|される)(?:ぞ|からな|よ(?:な|ね)?[」』]|と(?:言|脅|書|送))"
+# Images spread, or held (写真を持ってる), with a demand beside them.
+_SEXTORTION = re.compile(
+    f"{_IMAGE}[^。！？!?\\n]{{0,20}}?{_SPREAD}"
+    f"|{_IMAGE}[^。！？!?\\n、]{{0,8}}?(?:持って(?:る|いる|います|ます)|ある(?:ぞ|から|よ))"
 )
-# A phrase denied after it (…は確認されず, …とは思っていない, …てはいない) prompts nothing.
+_THREAT = _any(
+    "脅迫|脅さ|脅し|脅され|脅して|脅す|おどさ|おどし|殺害予告|殺人予告|爆破予告|危害を加え",
+    "爆弾を(?:仕掛け|しかけ|置い|送)|爆破(?:する|してやる|します)",
+    "(?:ばら|バラ|晒|さら|拡散|ばらま|流)(?:す|しちゃう|してやる|く|される)(?:ぞ|からな|よ(?:な|ね)?[」』]|と(?:言|脅|書|送))",
+    # A condition on being spread: 拡散されたくなければ, 見せられたくなかったら.
+    f"{_SPREAD}[^。、]{{0,4}}?(?:(?:され|られ|れ)たく|て(?:ほし|欲し)く)"
+    "(?:なければ|ない(?:なら|んだったら|んなら)|なかったら)",
+    # Deletion held out for something: 消してほしければ, 送ってくれたら消してあげる.
+    "消して(?:ほし|欲し)(?:ければ|かったら)|(?:ば|たら)[^。]{0,10}?消して(?:あげる|やる)",
+    # Spreading made ready or offered as a question.
+    f"{_SPREAD}[^。、]{{0,3}}?準備|(?:載せ|上げ|送っ|流し|晒し|見せ)ても(?:いい|良い)の",
+    f"{_IMAGE}を?ネタに",
+)
+# A condition, then spreading (払わないと…送る, よりを戻さなければ…上げる).
+_CONDITION_THEN_SPREAD = re.compile(
+    "(?:なければ|なきゃ|ないと|ないなら|なかったら|くれないなら|断ると|したら|(?:る|たい)なら)"
+    f"[^。]{{0,25}}?(?P<spread>{_SPREAD}(?:す|る|く|ぞ|から|ね|よ|[、。」』]|と(?!き)))"
+)
+_QUOTE = re.compile("[『「]([^』」]{1,80})[』」]")
+
+# What a sentence says about the phrase in it.
+_FICTION = re.compile(
+    "場面|シーン|台詞|セリフ|台本|筋書き|物語|登場人物|主人公|結末|劇中|役を|ストーリー展開"
+    "|(?:ドラマ|映画|アニメ|小説|漫画|マンガ|ホラー|サスペンス|推理)(?!アプリ|サイト|で知り合|を通じ)"
+)
+_NEWS = re.compile(
+    "ニュース|報道|報じ|新聞|記事|速報|テレビで|ワイドショー|裁判|判決|書類送検|被告|容疑者|調査報告"
+    "|疑いで|事件が"
+)
+_GAME = re.compile(
+    "ゲーム|ゲー(?![ム])|マイクラ|フォートナイト|バトロワ|人狼|RPG|FPS|ボス戦|敵を|敵が|キャラ|ゾンビ|対戦"
+)
+_FOR_REAL = re.compile("リアルで|リアルに|現実に|現実で|実際に|本当に|自分も|本人も|私も|僕も")
+_PAST = re.compile(
+    "以前|過去に|昨年|去年|一昨年|前に|ころ|頃|時代|時期|当時|小学生の|中学生の|高校生の"
+    "|[0-9一二三四五六七八九十半]+(?:年|か月|ヶ月|カ月)前"
+)
+_RESOLVED = re.compile(
+    "解決|落ち着いて(?!い?ない|いません)|止ま(?:った|り|って)|途絶え|もう大丈夫|前向き|安定し|治療を終え"
+    "|謝罪|逮捕され|書類送検|判決|転居|一度も|しておらず|楽しんで|接触はない|連絡はない|なくなった"
+)
+# A phrase denied after it, in its clause: …は確認されず, …や金銭の要求はなく, …とは思っていない.
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff々"
+_ADVERB = "(?:今のところ|現時点では|現時点で|現在は|現在|今は|特に|別に|まったく|全く|一切|これまで|今まで)"
+_DENIAL = (
+    "(?:認められ(?:ない|ず|なかった)|確認され(?:ない|ず|なかった|て(?:い)?(?:ない|おらず|いません))"
+    "|見られ(?:ない|ず|なかった)|聞かれ(?:ない|ず|なかった)|否定|なし|無し|なく(?!て|な)|ない(?!か|と思)"
+    "|ありません|受けて(?:い)?(?:ない|おらず|いません)|されて(?:い)?(?:ない|おらず|いません)"
+    "|思わない|思って(?:い)?ない)"
+)
 _NEGATED_AFTER = re.compile(
-    "^[^。！？!?\\n、]{0,10}?(?:は|も|が)?(?:認められ(?:ない|ず|なかった)|確認され(?:ない|ず|なかった)"
-    "|見られ(?:ない|ず|なかった)|聞かれ(?:ない|ず|なかった)|否定|なし|無し|ない(?:。|$|、)"
-    "|ないと(?:言|話|答|の)|ありません"
-    "|(?:とは|って|とまでは)(?:思って|考えて|言って|感じて)(?:い)?(?:ない|ません)"
-    "|わけではない|てはいない|てはいません)"
+    f"^[^。！？!?\\n、]{{0,12}}?(?:(?:は|も)、?|が){_ADVERB}?[{_KANJI}]{{0,4}}{_DENIAL}"
+    f"|^[{_KANJI}]{{0,4}}(?:なし|無し|はない|もない)|^(?:されて|して)(?:い)?(?:ない|おらず|いません)"
+    "|^[^。！？!?\\n、]{0,10}?(?:(?:とは|って|とまでは)(?:思って|考えて|言って|感じて)(?:い)?(?:ない|ません)"
+    "|わけではない|てはいない|てはいません|(?:を|は)(?:はっきり|強く|明確に)?否定|ともに(?:なし|無し|ない|否定))"
 )
-_NEGATED_BEFORE = re.compile("(?:^|[。、\\n])(?:なし|無し)[:：]?$")
+# A phrase only asked about, assessed or advised on: 自傷の有無を確認した, 死にたいと思ったことは
+# ないか尋ねた, 自殺の危険性について評価した, 殺害予告などがあれば警察に相談するよう伝えた.
+_ASKED_AFTER = re.compile(
+    "^(?:の(?:有無|確認|評価|危険性|リスク|兆候|可能性|おそれ|恐れ|聞き取り|アセスメント|把握)"
+    "|[^。、]{0,8}?について[^。]{0,12}?(?:尋ね|たずね|聞|確認|質問|評価|話し合)"
+    "|[^。！？!?\\n、]{0,15}?か(?:どうか)?(?:は|を)?(?:尋ね|たずね|聞い|聞く|聞き|確認|質問|見守|注意|未確認|不明)"
+    "|[^。、]{0,10}?(?:があれば|などがあれば|があった場合|にあった場合|を受けた場合|された場合|の場合)"
+    "|[^。、]{0,10}?(?:され|言われ)たら[^。]{0,10}?(?:相談|連絡|通報))"
+)
+_ANSWERED_YES = re.compile("あると(?:答|話|言)|はいと|うなず|頷|認めた")
 
 
 def _negated(norm: str, end: int) -> bool:
-    return bool(_NEGATED_AFTER.match(norm[end : end + 20]))
+    return bool(_NEGATED_AFTER.match(norm[end : end + 30]))
+
+
+def _only_asked(sentence: str, end: int) -> bool:
+    return bool(_ASKED_AFTER.match(sentence[end:])) and not _ANSWERED_YES.search(sentence, end)
+
+
+def _told_of(sentence: str, kind: str) -> bool:
+    """Return whether the sentence tells of a story, the news, a game or a past that is over."""
+    if _PAST.search(sentence) and _RESOLVED.search(sentence):
+        return True
+    if _FOR_REAL.search(sentence):
+        return False
+    if _FICTION.search(sentence) or _NEWS.search(sentence):
+        return True
+    return kind == IMMINENT_DANGER and bool(_GAME.search(sentence))
 
 
 def _starts_a_word(analysis: pii.Analysis, start: int) -> bool:
@@ -116,20 +248,12 @@ def _starts_a_word(analysis: pii.Analysis, start: int) -> bool:
     return start in analysis.token_starts
 
 
-def find_crisis(text: str, *, analysis: pii.Analysis | None = None) -> list[Finding]:
-    """Return the phrases that prompt an urgent code, with offsets into the text as given."""
-    if not text:
-        return []
-    if analysis is None:
-        analysis = pii.analyse(text)
-    norm = analysis.norm
+def _spans(norm: str) -> list[tuple[str, int, int]]:
+    """Return every phrase that could prompt, before its sentence is read."""
     spans: list[tuple[str, int, int]] = []
     for kind, pattern in ((SUICIDAL, _SUICIDAL), (IMMINENT_DANGER, _IMMINENT), (THREAT, _THREAT)):
-        for match in pattern.finditer(norm):
-            start, end = match.span()
-            if not _starts_a_word(analysis, start) or _negated(norm, end):
-                continue
-            spans.append((kind, start, end))
+        spans.extend((kind, *match.span()) for match in pattern.finditer(norm))
+    spans.extend((THREAT, *match.span("spread")) for match in _CONDITION_THEN_SPREAD.finditer(norm))
     for match in _SEXTORTION.finditer(norm):
         # The demand may come before or after the threat, within a sentence either side.
         before = max(0, match.start() - 60)
@@ -138,11 +262,38 @@ def find_crisis(text: str, *, analysis: pii.Analysis | None = None) -> list[Find
             for demand in _DEMAND.finditer(norm, before, match.end() + 60)
             if not _negated(norm, demand.end())
         ]
-        if demands and not _negated(norm, match.end()):
-            spans.append((THREAT, match.start(), match.end()))
+        if demands:
+            spans.append((THREAT, *match.span()))
+    # Someone's own words about spreading images (『画像をばらまいたら…』) threaten.
+    for quote in _QUOTE.finditer(norm):
+        for match in _SEXTORTION.finditer(norm, quote.start(1), quote.end(1)):
+            if not re.match("(?:れ|され|た(?!ら)|て(?:しま|い|る))", norm[match.end() :]):
+                spans.append((THREAT, *match.span()))
+    return spans
+
+
+def find_crisis(text: str, *, analysis: pii.Analysis | None = None) -> list[Finding]:
+    """Return the phrases that prompt an urgent code, with offsets into the text as given."""
+    if not text:
+        return []
+    if analysis is None:
+        analysis = pii.analyse(text)
+    norm = analysis.norm
+    sentences = [match.span() for match in _SENTENCE.finditer(norm)]
+    sentence_starts = [start for start, _ in sentences]
+    kept: list[tuple[str, int, int]] = []
+    for kind, start, end in _spans(norm):
+        if not _starts_a_word(analysis, start) or _negated(norm, end):
+            continue
+        index = bisect.bisect_right(sentence_starts, start) - 1
+        sentence_start, sentence_end = sentences[index] if index >= 0 else (0, len(norm))
+        sentence = norm[sentence_start:sentence_end]
+        if _only_asked(sentence, end - sentence_start) or _told_of(sentence, kind):
+            continue
+        kept.append((kind, start, end))
     findings: list[Finding] = []
-    for kind, start, end in sorted(spans, key=lambda span: (span[1], -span[2])):
+    for kind, start, end in sorted(kept, key=lambda span: (span[1], -span[2])):
         if any(f.kind == kind and f.start <= start < f.end for f in findings):
             continue
-        findings.append(Finding(kind, *analysis.normalised.original_span(start, end)))
-    return findings
+        findings.append(Finding(kind, start, end))
+    return [Finding(f.kind, *analysis.normalised.original_span(f.start, f.end)) for f in findings]

@@ -179,6 +179,7 @@ def find_pii(
         "sns_id": _sns_ids(norm),
     }
     candidates["person_name"] = _person_names(norm, tokens)
+    candidates["school_class"] += _classes_of_named_people(norm, candidates["person_name"])
     # The catalogue's own windows and organisations are public: nothing inside one is found.
     masked = (
         [match.span() for match in public.names_pattern.finditer(norm)]
@@ -235,20 +236,81 @@ _LOOK_ALIKES = str.maketrans(
     "ABEKMHOPCTXYaeopcyxijdqswABEZHIKMNOPTYXaiokvptux",
 )
 _KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_DASH_BETWEEN_DIGITS = re.compile(
+    "(?<=[0-9])[\u2010-\u2015\u2212\u2500\u2501\u30fc\ufe58~\u301c](?=[0-9])"
+)
 _NUMERAL = "0-9〇零一二三四五六七八九"
-_NUMERAL_SEPARATOR = "\\- \u2010-\u2015\u2212\u2500\u2501\u30fc\u30fb~\u301c"
+_NUMERAL_SEPARATOR = "\\- \u2010-\u2015\u2212\u2500\u2501\u30fc\u30fb~\u301c()のノ"
 # A run of seven or more numerals written out one by one (〇九〇ー一二三四…) is a number.
 _NUMERAL_RUN = re.compile(
     f"[{_NUMERAL}](?:[{_NUMERAL_SEPARATOR}]?[{_NUMERAL}]){{6,40}}(?![{_NUMERAL}])"
 )
 _SPELLED_SEPARATOR = re.compile(
-    r"(?<=[0-9])\s?(?:ハイフン|はいふん|ダッシュ|だっしゅ|マイナス|の|ノ)\s?(?=[0-9])"
+    r"(?<=[0-9])\s?[(\[【]?(?:ハイフン|はいふん|ダッシュ|だっしゅ|マイナス|の|ノ)[)\]】]?\s?(?=[0-9])"
 )
+_AT_WORDS = r"アットマーク|アット|あっとまーく|あっと"
+# yuki.h(あっと)docomo.ne.jp, momo_chan[アット]example.jp, ayaka★gmail.com.
 _SPELLED_AT = re.compile(
-    r"(?<=[A-Za-z0-9_.\-])\s?(?:\[\s?at\s?\]|\(\s?at\s?\)|\{\s?at\s?\}|<at>|アットマーク|アット"
-    r"|あっとまーく|あっと)\s?(?=[A-Za-z0-9])",
+    r"(?<=[A-Za-z0-9_.\-])\s?(?:[\[({<【]\s?(?:at|"
+    + _AT_WORDS
+    + r")\s?[\])}>】]|"
+    + _AT_WORDS
+    + ")"
+    r"\s?(?=[A-Za-z0-9])"
+    r"|(?<=[A-Za-z0-9_.\-])[★☆●◎■◆※#](?=[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})"
+    r"|(?<![A-Za-z0-9])(?:アットマーク|あっとまーく)\s?(?=[A-Za-z0-9_])",
     re.IGNORECASE,
 )
+# A defanged address (hxxps://x[.]com) is read as the address it stands for.
+_DEFANGED_DOT = re.compile(
+    r"(?<=[A-Za-z0-9])\[\.\](?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\(\.\)(?=[A-Za-z0-9])"
+)
+_DEFANGED_SCHEME = re.compile(r"\bh(?:xx|\*\*|XX)p(s?)(?=(?:\[:\]|:)//)")
+_DEFANGED_COLON = re.compile(r"(?<=http)\[:\](?=//)|(?<=https)\[:\](?=//)")
+# Numbers spelled out in kana, one digit a word (ゼロキューゼロ, いちにさんよん), as people
+# read a number aloud; seven words or more with three of them longer than one kana.
+_KANA_DIGIT_WORDS = {
+    "0": "ゼロ ぜろ れい レイ まる マル",
+    "1": "いち イチ",
+    "2": "にー ニー に ニ",
+    "3": "さん サン",
+    "4": "よん ヨン し シ",
+    "5": "ごー ゴー ご ゴ",
+    "6": "ろく ロク",
+    "7": "なな ナナ しち シチ",
+    "8": "はち ハチ",
+    "9": "きゅう キュウ きゅー キュー く ク",
+}
+_KANA_DIGIT = {word: digit for digit, words in _KANA_DIGIT_WORDS.items() for word in words.split()}
+_DIGIT_WORD = "|".join(
+    sorted([*_KANA_DIGIT, *"0123456789〇一二三四五六七八九"], key=len, reverse=True)
+)
+_DIGIT_WORD_PATTERN = re.compile(_DIGIT_WORD)
+_DIGIT_WORD_SEPARATOR = r"(?:\s?(?:ハイフン|はいふん|の|ノ|-|・)?\s?)"
+_SPOKEN_NUMBER = re.compile(
+    f"(?:{_DIGIT_WORD})(?:{_DIGIT_WORD_SEPARATOR}(?:{_DIGIT_WORD})){{6,40}}"
+)
+# A kanji number before 年, 月 or 日 (平成二十一年五月八日), or in an address (梅田三ー二ー一).
+_KANJI_NUMBER = "[一二三四五六七八九]?十[一二三四五六七八九]?|[〇一二三四五六七八九]{1,4}"
+_KANJI_DATE_NUMBER = re.compile(f"(?<![〇一二三四五六七八九十])({_KANJI_NUMBER})(?=年|月|日)")
+_KANJI_ADDRESS_NUMBERS = re.compile(
+    "(?<=[\u3400-\u9fff])(?<![〇一二三四五六七八九十])"
+    f"({_KANJI_NUMBER})(?:[ー\\-‐−]({_KANJI_NUMBER})){{1,2}}"
+    f"(?![〇一二三四五六七八九十])"
+)
+
+
+def _kanji_number_value(number: str) -> str:
+    """Read a kanji number as digits: 二十一 → 21, 三〇〇八 → 3008."""
+    if "十" not in number:
+        return number.translate(_KANJI_DIGITS)
+    tens, _, ones = number.partition("十")
+    return str(
+        int((tens or "一").translate(_KANJI_DIGITS)) * 10
+        + int((ones or "0").translate(_KANJI_DIGITS))
+    )
+
+
 _SPELLED_DOT = re.compile(
     r"(?<=[A-Za-z0-9])\s?(?:\[\s?dot\s?\]|\(\s?dot\s?\)|\{\s?dot\s?\}|<dot>|ドット|どっと)\s?"
     r"(?=[A-Za-z0-9])",
@@ -318,14 +380,80 @@ class _Normalised:
         for k in range(1, len(chars) - 1):
             if chars[k] in _DASHES and chars[k - 1].isdigit() and chars[k + 1].isdigit():
                 chars[k] = "-"
-        normalised = cls("".join(chars), tuple(starts), tuple(ends))
+        normalised = cls("".join(chars), tuple(starts), tuple(ends))._read_numbers()
         for pattern, replacement in (
             (_SPELLED_SEPARATOR, "-"),
             (_SPELLED_AT, "@"),
             (_SPELLED_DOT, "."),
+            (_DEFANGED_DOT, "."),
+            (_DEFANGED_COLON, ":"),
         ):
             normalised = normalised._rewrite(pattern, replacement)
         return normalised
+
+    def _read_numbers(self) -> _Normalised:
+        """Read numbers spelled in kana or written as kanji numbers as digits."""
+        edits: list[tuple[int, int, str]] = []
+        for run in _SPOKEN_NUMBER.finditer(self.text):
+            words = list(_DIGIT_WORD_PATTERN.finditer(self.text, run.start(), run.end()))
+            # A one-kana word at either end is more likely a particle (…三四五に掛けて).
+            while words and len(words[-1].group()) == 1 and words[-1].group() in _KANA_DIGIT:
+                words.pop()
+            while words and len(words[0].group()) == 1 and words[0].group() in _KANA_DIGIT:
+                words.pop(0)
+            kana = [word.group() for word in words if word.group() in _KANA_DIGIT]
+            # ゼロ3の5812の4437: one kana word of two or more among digits is enough.
+            if sum(len(word) > 1 for word in kana) < 3 and not (
+                kana and all(len(word) > 1 for word in kana) and len(words) - len(kana) >= 6
+            ):
+                continue
+            edits.extend(
+                (
+                    word.start(),
+                    word.end(),
+                    _KANA_DIGIT.get(word.group(), word.group().translate(_KANJI_DIGITS)),
+                )
+                for word in words
+                if not word.group().isascii()
+            )
+        for match in _KANJI_DATE_NUMBER.finditer(self.text):
+            edits.append((match.start(1), match.end(1), _kanji_number_value(match.group(1))))
+        for match in _KANJI_ADDRESS_NUMBERS.finditer(self.text):
+            for number in re.finditer("[〇一二三四五六七八九十]+", match.group()):
+                edits.append(
+                    (
+                        match.start() + number.start(),
+                        match.start() + number.end(),
+                        _kanji_number_value(number.group()),
+                    )
+                )
+        for match in _DEFANGED_SCHEME.finditer(self.text):
+            edits.append((match.start(), match.end(), "http" + match.group(1)))
+        if not edits:
+            return self
+        edited = self._edit(sorted(set(edits)))
+        return edited._rewrite(_DASH_BETWEEN_DIGITS, "-")
+
+    def _edit(self, edits: list[tuple[int, int, str]]) -> _Normalised:
+        """Replace spans by text; each new character stands for all of the span's characters."""
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        position = 0
+        for start, end, replacement in edits:
+            if start < position:
+                continue
+            chars.extend(self.text[position:start])
+            starts.extend(self.starts[position:start])
+            ends.extend(self.ends[position:start])
+            chars.extend(replacement)
+            starts.extend([self.starts[start]] * len(replacement))
+            ends.extend([self.ends[end - 1]] * len(replacement))
+            position = end
+        chars.extend(self.text[position:])
+        starts.extend(self.starts[position:])
+        ends.extend(self.ends[position:])
+        return _Normalised("".join(chars), tuple(starts), tuple(ends))
 
     def _rewrite(self, pattern: re.Pattern[str], replacement: str) -> _Normalised:
         """Replace every match by one character that stands for all the characters it was."""
@@ -416,7 +544,9 @@ def _urls(norm: str, public: PublicEntries) -> list[tuple[int, int]]:
 
 
 _MY_NUMBER = re.compile(r"(?<![0-9\-])[0-9]{4}[ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![0-9\-])")
-_MY_NUMBER_WORD = re.compile(r"マイナンバー|個人番号")
+_MY_NUMBER_WORD = re.compile(r"マイナンバー|個人番号|マイナ(?!ス)")
+# Twelve digits written one by one or grouped any way (5 1 8 8 …, 2209-8813-4756).
+_TWELVE_DIGITS = re.compile(r"(?<![0-9\-])[0-9](?:[ \-]?[0-9]){11}(?![0-9\-])")
 # A twelve-digit number labelled as something else (注文番号は…) is that thing.
 _OTHER_NUMBER_LABEL = re.compile(
     r"(?:注文|伝票|受付|問い合わせ|問合せ|管理|会員|お客様|追跡|取引|口座|契約|請求|予約|整理|申込"
@@ -425,7 +555,16 @@ _OTHER_NUMBER_LABEL = re.compile(
 
 
 def _my_numbers(norm: str) -> list[tuple[int, int]]:
-    spans = []
+    """Return My Numbers: twelve digits near マイナンバー or 個人番号, or with a valid check digit.
+
+    Near the word the check digit is not asked for: a number mistyped by one digit still
+    leads to the person, and a counsellor who writes it down means it as one.
+    """
+    spans = [
+        match.span()
+        for match in _TWELVE_DIGITS.finditer(norm)
+        if _MY_NUMBER_WORD.search(norm[max(0, match.start() - 30) : match.end() + 30])
+    ]
     for match in _MY_NUMBER.finditer(norm):
         digits = re.sub(r"[ \-]", "", match.group())
         # Twelve digits with a valid check digit are a My Number, named or not; grouped ones
@@ -496,12 +635,18 @@ _POSTAL = re.compile(
 )
 
 
+# 150-0043 東京都渋谷区…: seven digits written before an address are its postal code.
+_ADDRESS_START = re.compile(f"\\s?(?:[{_KANJI}]{{1,3}}[都道府県]|[{_KANJI}]{{1,5}}[市区郡])")
+
+
 def _postal_codes(norm: str) -> list[tuple[int, int]]:
     spans = []
     for match in _POSTAL.finditer(norm):
         if match.group(1):
             spans.append(match.span(1))
-        elif re.search("〒|郵便", _clause_before(norm, match.start(), 20)):
+        elif re.search("〒|郵便", _clause_before(norm, match.start(), 20)) or _ADDRESS_START.match(
+            norm, match.end(2)
+        ):
             spans.append(match.span(2))
     return spans
 
@@ -540,6 +685,29 @@ _SCHOOL_CLASS = re.compile(
 
 def _school_classes(norm: str) -> list[tuple[int, int]]:
     return [match.span() for match in _SCHOOL_CLASS.finditer(norm)]
+
+
+_GRADE_CLASS = re.compile(_GRADE_AND_CLASS.removeprefix(r"\s?の?\s?"))
+
+
+def _classes_of_named_people(norm: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return a grade and class tied to a named person: 5年1組の上田, 前川（2年3組）.
+
+    A grade and class alone leads to no one (the school is not named); beside a name it is
+    part of what identifies that person, and is found with the name.
+    """
+    starts = {start for start, _ in names}
+    spans = []
+    for match in _GRADE_CLASS.finditer(norm):
+        start, end = match.span()
+        after = 1 if norm[end : end + 1] == "の" else 0
+        bracket = norm.rfind("(", max(0, start - 20), start)
+        in_brackets_after_name = (
+            bracket > 0 and ")" not in norm[bracket:start] and any(e == bracket for _, e in names)
+        )
+        if end + after in starts or in_brackets_after_name:
+            spans.append((start, end))
+    return spans
 
 
 # Bounded, as every repeat here is: a run of 一 must not be tried to its end from each start.
@@ -597,7 +765,7 @@ def _addresses(norm: str) -> list[tuple[int, int]]:
 _HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
 _LABELLED_ID = re.compile(
     r"(?<![A-Za-z])(?:ID|Id|id|ユーザー名|ユーザ名|ユーザーネーム|アカウント名|アカ名|ハンドルネーム)"
-    r"\s?(?:は|:|=)?\s?[「『\"'(]?\s?([A-Za-z0-9][A-Za-z0-9_.\-]{2,29})"
+    r"\s?(?:は|を|が|も|:|=)?\s?([「『\"'(]?)\s?([A-Za-z0-9][A-Za-z0-9_.\-]{2,29})"
 )
 _SNS_WORD = re.compile(
     r"LINE|ライン|インスタ|Instagram|TikTok|ティックトック|Twitter|ツイッター|(?<![A-Za-z])X(?![A-Za-z])"
@@ -608,13 +776,18 @@ _SNS_WORD = re.compile(
 def _sns_ids(norm: str) -> list[tuple[int, int]]:
     spans = [match.span() for match in _HANDLE.finditer(norm)]
     for match in _LABELLED_ID.finditer(norm):
-        value = match.group(1).rstrip("._-")
+        value = match.group(2).rstrip("._-")
+        # アカウント名はKenji Mori: a given and a family name are a name, found as one.
+        if re.match(r" [A-Z][a-z]", norm[match.end(2) : match.end(2) + 3]):
+            continue
         # An all-capitals word after "ID" is prose (IDはSNSで…), not an identifier.
         if not re.search(r"[a-z0-9_.]", value):
             continue
         nearby = _clause_before(norm, match.start(), 25) + norm[match.start() : match.end() + 15]
-        if _SNS_WORD.search(nearby):
-            spans.append((match.start(1), match.start(1) + len(value)))
+        # ID『kai_nico』: a quoted value written as handles are is one, whatever the clause.
+        quoted_handle = bool(match.group(1)) and bool(re.search(r"[_.0-9]", value))
+        if quoted_handle or _SNS_WORD.search(nearby):
+            spans.append((match.start(2), match.start(2) + len(value)))
     return spans
 
 
@@ -736,7 +909,9 @@ _KANA_NAME = re.compile(
     f"(?![{_KATAKANA}])"
 )
 _KANJI_HONORIFIC = re.compile(f"(?<![{_KANJI}お御ご])([{_KANJI}]{{1,6}})(?={_HONORIFIC})")
-_KATAKANA_HONORIFIC = re.compile(f"(?<![{_KATAKANA}])([{_KATAKANA}]{{2,8}})(?={_HONORIFIC})")
+_KATAKANA_HONORIFIC = re.compile(
+    f"(?<![{_KATAKANA}・])([{_KATAKANA}]{{2,8}}(?:・[{_KATAKANA}]{{1,8}}){{0,3}})(?={_HONORIFIC})"
+)
 _LATIN_HONORIFIC = re.compile(f"(?<![A-Za-z0-9])([A-Z][a-z]{{1,15}})(?={_HONORIFIC})")
 _KANA_TITLE = re.compile("くん|ちゃん|さん|さま|君|様")
 _KANA_TITLE_AND = re.compile("(?:くん|ちゃん|さん|さま)(?:と|や|も)?")
@@ -760,6 +935,7 @@ _NOT_NAMES = _words(
     親 両親 家族 親戚 兄弟 姉妹 夫 妻 旦那 亭主 奥様 親御 叔母 叔父 伯母 伯父 祖母 祖父 甥 姪
     弁護士 司法書士 行政書士 税理士 保育士 介護士 消防士 運転士 栄養士 博士 運転手 選手 歌手
     騎手 助手 店主 家主 地主 運営 担当 受付 近所 隣近所 番 殿 お嬢 数人 何人 一人 二人 三人 大勢 甲 乙 丙
+    仲間 配信者
     元 大 新 前 上 中 下 後 横 外 内 先
     """
 )
@@ -787,7 +963,7 @@ _RELATIONS = (
     "|母親|父親|母|父|祖母|祖父|義母|義父|継母|継父|叔母|叔父|伯母|伯父|おば|おじ|兄貴|姉貴|夫|妻"
     "|元夫|元妻|旦那|嫁|婚約者|恋人|交際相手|元交際相手|同居人|親戚|担任|副担任|顧問|監督|コーチ"
     "|店長|上司|部下|社長|部長|課長|校長|教頭|講師|塾講師|家庭教師|保護者|ママ友|パパ友|隣人|大家"
-    "|ルームメイト|フレンド|相方|知人|親友|教師|先生|主任|マネージャー|オーナー|彼"
+    "|ルームメイト|フレンド|相方|知人|親友|教師|先生|主任|マネージャー|オーナー|彼|仲間|配信者"
 )
 _RELATION_BEFORE = re.compile(f"(?:{_RELATIONS})の?$")
 _RELATION_AND_NO_BEFORE = re.compile(f"(?:{_RELATIONS})の$")
@@ -798,18 +974,20 @@ _PERSON_NOUN_AFTER = re.compile(
     "^[』」]?(?:(?:って|という|っていう)"
     "(?:子|人|男|女|奴|やつ|名前|生徒|同級生|アカウント|先輩|後輩|大学生|高校生|中学生)"
     "|と名乗|を名乗|と呼ばれ)"
+    # 『ケイタ』ことKeita Mori: the quoted word is what the person is called.
+    "|^[』」]こと(?![をがはにでも])"
 )
 _PARTICLE_AFTER = re.compile("^(?:から|には|とは|が|に|と|は|も)")
 _PERSON_ACTION = re.compile(
     "言わ|言っ|言い|書い|書か|書き|送っ|送ら|送り|送れ|投稿|載せ|上げ|晒|脅|殴|蹴|叩|撮|拡散|無視"
     "|誘|要求|外さ|外し|ブロック|悪口|暴言|連絡|電話|メッセージ|DM|LINE|いじめ|からか|回さ|回し|広め"
     "|泣|遊|会|知り合|付き合|喧嘩|けんか|やっ|やら|使っ|使わ|作っ|作ら|取っ|取ら|盗|奪|騙|だま"
-    "|ばら|なりすま|させ|笑|『|「"
+    "|ばら|なりすま|させ|笑|罵倒|罵|中傷|揶揄|怖が|『|「"
 )
 _PLACE_OR_FIRM_AFTER = re.compile(
     "^の?(?:駅|町|市|区|村|郡|県|川|河原|橋|公園|通り|方面|付近|周辺|近く|辺り|あたり|出身|在住|地区"
     "|港|空港|城|山|店|商店街|バス停|交差点|病院|署|高校|中学|小学校|大学|線|インター"
-    "|自動車|工業|商事|商店|建設|電機|電器|製作所|銀行|証券|運輸|産業)"
+    "|自動車|工業|商事|商店|建設|電機|電器|製作所|銀行|証券|運輸|産業|食品|化学|海運|薬品|遊歩道|並木)"
 )
 _KANJI_CHAR = re.compile(f"[{_KANJI}]")
 _KANJI_WORD = re.compile(f"[{_KANJI}]+")
@@ -822,7 +1000,7 @@ _PASSIVE_MARKS = frozenset({"れ", "られ", "され"})
 _GIVEN_AFTER_SPACE = re.compile(f" ([{_KANJI}]{{1,3}})(?![{_KANJI}])")
 _KANA_ONLY = re.compile(f"^[{_HIRAGANA}{_KATAKANA}]+$")
 _HONORIFIC_AFTER = re.compile(f"^(?:{_HONORIFIC})")
-_NAME_LABEL_BEFORE = re.compile('(?:名前|本名|氏名|フルネーム)(?:は|が|も|:)?\\s?[「『"]?$')
+_NAME_LABEL_BEFORE = re.compile('(?:名前|本名|氏名|フルネーム)(?:は|が|も|の|:)?\\s?[「『"]?$')
 # Romaji names: Sato-san, or a capitalised word (or two) that the sentence calls a person.
 _LATIN_TITLE = re.compile(
     r"(?<![A-Za-z0-9])([A-Z][a-z]{1,15})-(?:san|kun|chan|sama|sensei|senpai)(?![A-Za-z])"
@@ -830,7 +1008,10 @@ _LATIN_TITLE = re.compile(
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9@._/#\-])([A-Z][a-z]{1,15}(?: [A-Z][a-z]{1,15})?|[A-Z]{3,15})(?![A-Za-z0-9])"
 )
-_NOT_LATIN_NAMES = re.compile(f"^(?:{_SNS_WORD.pattern}|ID|DM|URL|PDF|QR|Web|Google|Apple)$")
+_NOT_LATIN_NAMES = re.compile(
+    f"^(?:{_SNS_WORD.pattern}|ID|DM|URL|PDF|QR|Web|Google|Apple|Gmail|Iphone|Ipad|Android|Windows"
+    "|Mac|Slack|Zoom|Teams|Skype|Paypay|Amazon|Switch|Steam|Xbox|Wifi|Bluetooth|Ai|Sns)$"
+)
 
 
 def _is_role(word: str) -> bool:
@@ -886,7 +1067,8 @@ def _honorific_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     common_nouns = {(token.start, token.end) for token in tokens if token.is_common_noun}
     for match in _KATAKANA_HONORIFIC.finditer(norm):
         word = match.group(1)
-        is_common = word in _KATAKANA_COMMON or match.span(1) in common_nouns
+        # グエン・ヴァン・ナムさん: a name in parts is a name, whatever its parts are.
+        is_common = "・" not in word and (word in _KATAKANA_COMMON or match.span(1) in common_nouns)
         if _to_hiragana(word) in _KANA_GIVEN_NAMES or not is_common:
             spans.append(match.span(1))
     spans.extend(match.span(1) for match in _LATIN_HONORIFIC.finditer(norm))
@@ -934,6 +1116,9 @@ def _kana_titled_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]
         title = token_at.get(end)
         if title is not None and title.pos[0] not in ("接尾辞", "名詞"):
             continue
+        # 様子, 君主: a word that only begins with the title.
+        if title is not None and title.end > match.end():
+            continue
         # たくさん, いろいろさま: SudachiPy reads the title as the end of another word.
         if title is None and norm[max(0, end - 6) : end].endswith(_WORD_ENDING_IN_TITLE):
             continue
@@ -948,9 +1133,17 @@ def _kana_titled_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]
         cut = norm.rfind("の", start, end - 2)
         if cut >= 0 and (cut > start + 1 or (cut == start and start > 0)):
             start = cut + 1
-        # 娘とゆいちゃん: nor is a particle SudachiPy reads right after a noun.
+        # 娘とゆいちゃん, みんながひなたちゃんを: nor is a particle SudachiPy reads before it.
         while (token := token_at.get(start)) is not None and token.pos[0] == "助詞":
             start = token.end
+        first = bisect.bisect_left(tokens, start, key=lambda token: token.start)
+        particles = [
+            token.end
+            for token in tokens[first : first + 12]
+            if token.end <= end - 2 and token.pos[0] == "助詞"
+        ]
+        if particles and end - start > 6:
+            start = particles[-1]
         word = norm[start:end]
         if 2 <= len(word) <= 6 and word[0] not in "おご" and word not in _NOT_KANA_NAMES:
             spans.append((start, end))
@@ -1133,7 +1326,7 @@ _ROLE_SLOT = re.compile(
 )
 # Romaji written as Japanese names are (Taro, Yamada): syllables of Hepburn romanisation.
 _ROMAJI_WORD = re.compile(
-    "(?:(?:[kgszjtdnhbpmyrwfc]|sh|ch|ts|ky|gy|ny|hy|by|py|my|ry)?[aiueo]{1,2}n?|nn?)+",
+    "(?:(?:[kgszjtdnhbpmyrwfc]|sh|ch|ts|ky|gy|ny|hy|by|py|my|ry)?[aiueo]{1,2}h?n?|nn?)+",
     re.IGNORECASE,
 )
 _NOT_ROMAJI_NAMES = _words(
@@ -1156,6 +1349,10 @@ _ORGANISATION_WORDS = (
     "|大学|短大|学園|学院|高専|幼稚園|保育園|保育所|こども園|塾|書店|食堂|旅館|ホテル|駅|町|村"
     "|地区|丁目|公園|公民館|図書館|会館|ホール|センター|通り|橋|川|トンネル|インター|商店街|団地"
     "|ビル|線|署|交番|役場|役所|市役所|区役所|城|温泉|高原|湖|港|岬|山|峠|記念館|美術館|博物館|資料館"
+    "|食品|化学|化成|海運|薬品|水産|物流|精工|技研|通信|電力|電工|鉄道|交通|不動産|住宅|農園|牧場"
+    "|酒造|醸造|印刷|出版|放送|製紙|石油|繊維|紡績|自動車|重工|工房|商会|百貨店|専門学校|看護"
+    "|観音|堂|霊園|ファーマ|フーズ|ホーム|マート|ストア|ハウス|ファーム|モータース|遊歩道|並木|堤防"
+    "|沿い|跡|一帯|界隈|流域|河畔|湖畔|うどん|そば|ラーメン|屋|亭|庵|の里|の欄干|のたもと"
 )
 _ORGANISATION_AFTER = re.compile(f"^(?:{_ORGANISATION_WORDS})")
 _PLACE_BEFORE = re.compile("(?:大字|小字|字|株式会社|\\(株\\)|有限会社)$")
@@ -1173,9 +1370,21 @@ _RUN_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}ヶノ]")
 _TITLE_AFTER = re.compile(f"^(?:{_TITLES})")
 
 
+class _TokensAt(dict[tuple[int, int], _Token]):
+    """The tokens by their span, and where SudachiPy begins a person's name."""
+
+    person_starts: frozenset[int] = frozenset()
+
+
+def _tokens_at(tokens: list[_Token]) -> _TokensAt:
+    tokens_at = _TokensAt(((token.start, token.end), token) for token in tokens)
+    tokens_at.person_starts = frozenset(token.start for token in tokens if token.is_person_name)
+    return tokens_at
+
+
 def _is_katakana_common(
     word: str,
-    tokens_at: dict[tuple[int, int], _Token],
+    tokens_at: _TokensAt,
     span: tuple[int, int],
     *,
     places: bool = True,
@@ -1190,7 +1399,7 @@ def _is_katakana_common(
         return True
     if token is None:
         # Not one word: part of a longer one (口コミサイト) or several that are not a name.
-        return not any(t.start == span[0] and t.is_person_name for t in tokens_at.values())
+        return span[0] not in tokens_at.person_starts
     kinds = ("地名", "組織") if places else ("組織",)
     return (
         not token.is_person_name
@@ -1219,11 +1428,12 @@ def _title_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
 # A katakana word someone's mother, post or account belongs to is someone: ミホの母親.
 _POSSESSOR_AFTER = re.compile(
     "の(?:母親|父親|母|父|兄|姉|弟|妹|家|親|保護者|投稿|アカウント|裏アカ|写真|動画|彼氏|彼女|友達"
-    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト)|を中心に"
+    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト|こと(?:を|が|は|で|も))|を中心に"
 )
 _OBJECT_OF_AN_ACT = re.compile(f"を(?:[^。、]{{0,8}}?)(?:{_PERSON_ACTION.pattern}|怖が|避け|責め)")
 _BRACKETED_LIST = re.compile(
-    "(?:[0-9一二三四五六七八九十]+人|[0-9一二三四五六七八九十]+名|男子|女子|生徒|友達|メンバー)"
+    # Bounded, and from the first numeral only: a run of digits must not be tried from each.
+    "(?:(?<![0-9一二三四五六七八九十])[0-9一二三四五六七八九十]{1,4}(?:人|名)|男子|女子|生徒|友達|メンバー)"
     "[(（]([^()（）「」]{2,40})[)）]"
 )
 _QUOTED_HANDLE = re.compile(
@@ -1234,7 +1444,7 @@ _QUOTED_HANDLE = re.compile(
 
 def _katakana_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     """Return katakana words in a person's place that the dictionary does not read as a thing."""
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     spans = []
     for match in _KATAKANA_RUN.finditer(norm):
         word = match.group()
@@ -1262,7 +1472,7 @@ _HIRAGANA_AFTER_AND = re.compile(
 
 def _katakana_full_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     """Return katakana names in two parts that SudachiPy both reads as names: ジョン・レノン."""
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     spans = []
     for match in _KATAKANA_FULL_NAME.finditer(norm):
         first = match.group().split("・")[0]
@@ -1285,8 +1495,18 @@ def _hiragana_joined(
         word = match.group(1)
         if match.start() not in ends or word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES:
             continue
-        if word in _KANA_GIVEN_NAMES or (tokens and end in {token.end for token in tokens}):
+        if word in _KANA_GIVEN_NAMES:
             spans.append((start, end))
+            continue
+        # Where SudachiPy ends a word, without the copula after it (ゆいとで), and holding no
+        # verb: と then なっており is no name.
+        inside = [token for token in tokens if start <= token.start < end]
+        if not inside or inside[-1].end != end:
+            continue
+        while len(inside) > 1 and inside[-1].pos[0] in ("助詞", "助動詞"):
+            inside.pop()
+        if not {token.pos[0] for token in inside} & {"動詞", "助動詞", "形容詞"}:
+            spans.append((start, inside[-1].end))
     return spans
 
 
@@ -1295,7 +1515,7 @@ def _listed_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
 
     Once one item reads as a name, the others in the list are names too.
     """
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     spans = []
     for match in _BRACKETED_LIST.finditer(norm):
         position = match.start(1)
@@ -1335,9 +1555,18 @@ def _quoted_handles(norm: str) -> list[tuple[int, int]]:
     return spans
 
 
+_HIRAGANA_NAMED = re.compile(
+    f"(?:^|(?<=[。、「『 ]))([{_HIRAGANA}]{{2,6}})(?=という名前|って名前|っていう名前|と名乗|という(?:男|女)の子)"
+)
+
+
 def _hiragana_after_relation(norm: str) -> list[tuple[int, int]]:
-    """Return hiragana words named by a relation: 友達のあおばが, 後輩のみずきが."""
-    spans = []
+    """Return hiragana words named by a relation (友達のあおばが) or as a name (そらという名前)."""
+    spans = [
+        match.span(1)
+        for match in _HIRAGANA_NAMED.finditer(norm)
+        if match.group(1) not in _NOT_HIRAGANA_NAMES
+    ]
     for match in _HIRAGANA_AFTER_RELATION.finditer(norm):
         word = match.group(1)
         if word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES or word[0] in "おご":
@@ -1384,7 +1613,7 @@ def _hiragana_word_end(norm: str, tokens: list[_Token], start: int, end: int) ->
 
 def _role_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     """Return the word named in a role: 加害者は杉本（同じクラス）, 相手はトモヤ、…"""
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     starts = {token.start: token for token in tokens}
     spans = []
     for match in _ROLE_SLOT.finditer(norm):
@@ -1443,11 +1672,135 @@ def _romaji_names(norm: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Where a word stands for a person by its place in the sentence: after a relation and の
+# (同僚のsuzuki hanako), as a role's value (加害者はRyo（…）), named (…という名前, …名義).
+_ROLE_BEFORE = re.compile(
+    "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|送信者|本人)(?:は|が|:)$"
+)
+_NAMED_AFTER = re.compile(
+    "^[』」]?\\s?(?:という|って|っていう|との)?(?:名前|名義|表記|本名|氏名|表示名)"
+    "|^[』」]?\\s?(?:と名乗|を名乗|と呼ば)"
+)
+_LATIN_SLOT_WORD = re.compile(
+    r"(?<![A-Za-z0-9@._/#\-])([A-Za-z][a-z]{1,15}(?: [A-Za-z][a-z]{1,15})?|[A-Z]{3,15})"
+    r"(?![A-Za-z0-9@_])"
+)
+_PERSON_OBJECT_AFTER = re.compile("^(?:を|に)(?:信用|信頼|紹介|好き|怖が|避け|頼|ブロック)")
+
+
+def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
+    """Return Latin words in a person's slot, capitalised or not: 兄のkohei, 相手はRyo（…）.
+
+    A lowercase word counts only when it reads as romaji (kohei, yamada taro), as English
+    words in lowercase are things (友達のiphone).
+    """
+    spans: list[tuple[int, int]] = []
+    ends: set[int] = set()
+    for match in _LATIN_SLOT_WORD.finditer(norm):
+        start, end = match.span(1)
+        words = match.group(1).split(" ")
+        if any(_NOT_LATIN_NAMES.match(word.capitalize()) for word in words):
+            continue
+        if not all(word[0].isupper() or _ROMAJI_WORD.fullmatch(word) for word in words):
+            continue
+        before = norm[max(0, start - 12) : start]
+        after = norm[end : end + 12]
+        # 相手のGmail、: a word that is not romaji stands for a person only as a subject.
+        if not all(_ROMAJI_WORD.fullmatch(word) for word in words) and not (
+            re.match("^(?:が|と|は|から|に(?:言|され|送ら))", after)
+            or _PERSON_OBJECT_AFTER.match(after)
+        ):
+            continue
+        # Suzuki部長, 同僚のsuzuki hanako: in a person's slot a maker's name is a surname.
+        in_slot = (
+            _RELATION_AND_NO_BEFORE.search(before)
+            or _GROUP_BEFORE.search(before)
+            or _ROLE_BEFORE.search(before)
+            or _NAME_LABEL_BEFORE.search(before)
+            or _NAMED_AFTER.match(after)
+            or (_TITLE_AFTER.match(after) and words[0][0].isupper())
+        )
+        beside = _PERSON_OBJECT_AFTER.match(after) or (
+            start > 0 and norm[start - 1] in "と、" and start - 1 in ends
+        )
+        if in_slot or (beside and not any(w.capitalize() in _NOT_ROMAJI_NAMES for w in words)):
+            spans.append((start, end))
+        if spans and spans[-1] == (start, end):
+            ends.add(end)
+    return spans
+
+
+# A katakana word before a title is a name: スズキ課長, ガルシア校長.
+_KATAKANA_BEFORE_TITLE = re.compile(f"(?<![{_KATAKANA}])([{_KATAKANA}]{{2,10}})(?={_TITLES})")
+
+
+def _katakana_title_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    tokens_at = _tokens_at(tokens)
+    spans = []
+    for match in _KATAKANA_BEFORE_TITLE.finditer(norm):
+        word = match.group(1)
+        if not _is_katakana_common(word, tokens_at, match.span(1), places=False):
+            spans.append(match.span(1))
+    return spans
+
+
+# Names counted as people: リナ、ミサキ、アヤノの三人, マコトとヒロキの二人, YUTOとSHUNの二人.
+_COUNTED_ITEM = (
+    f"[{_KATAKANA}]{{2,10}}|[A-Za-z][A-Za-z]{{1,15}}|[{_HIRAGANA}]{{2,5}}|[{_KANJI}]{{1,4}}"
+)
+_COUNTED_LIST = re.compile(
+    f"(?:(?<![{_KATAKANA}{_HIRAGANA}{_KANJI}A-Za-z])|(?<=[はがもをにでの、「『 ])(?=[{_HIRAGANA}])"
+    f"|(?<=[{_HIRAGANA}])(?=[{_KATAKANA}A-Za-z]))"
+    f"((?:{_COUNTED_ITEM})(?:[、,・と](?:{_COUNTED_ITEM})){{1,6}})"
+    "(?=の(?:[0-9二三四五六七八九十]+|ふた|さん|よ)(?:人|名)|の二人|の三人|ら(?:が|に|から|は|の))"
+)
+
+
+def _counted_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return the items of a list that the sentence counts as people, when each could be a name."""
+    tokens_at = _tokens_at(tokens)
+    spans = []
+    for match in _COUNTED_LIST.finditer(norm):
+        position = match.start(1)
+        items: list[tuple[int, int]] = []
+        named = 0
+        for item in re.split("([、,・と])", match.group(1)):
+            start, end = position, position + len(item)
+            position = end
+            if item in ("、", ",", "・", "と"):
+                continue
+            if not item:
+                break
+            if _KATAKANA_RUN.fullmatch(item):
+                # ケンタ、リョウ、ショウの三人: a word that is also a thing (ショウ) is named here.
+                ok = item not in _KATAKANA_COMMON and not _SNS_WORD.fullmatch(item)
+                named += _could_be_name(item) or not _is_katakana_common(
+                    item, tokens_at, (start, end), places=False
+                )
+            elif item.isascii():
+                ok = not (_NOT_LATIN_NAMES.match(item) or item.capitalize() in _NOT_ROMAJI_NAMES)
+                ok = ok and (item[0].isupper() or bool(_ROMAJI_WORD.fullmatch(item)))
+                named += ok
+            elif _HIRAGANA_CHAR.match(item):
+                ok = item not in _NOT_HIRAGANA_NAMES and item not in _NOT_KANA_NAMES
+                named += ok
+            else:
+                ok = not _is_role(item) and (_could_be_surname(item) or _could_be_name(item))
+                named += ok
+            if not ok:
+                break
+            items.append((start, end))
+        else:
+            if 2 * named >= len(items):
+                spans.extend(items)
+    return spans
+
+
 def _joined_names(
     norm: str, tokens: list[_Token], found: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Return the other members of a list of names (トモヤ、ハルト、ケイ; 中川、堀、服部)."""
-    tokens_at = {(token.start, token.end): token for token in tokens}
+    tokens_at = _tokens_at(tokens)
     starts = {start for start, _ in found}
     ends = {end for _, end in found}
     spans: list[tuple[int, int]] = []
@@ -1512,6 +1865,9 @@ def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         + _listed_names(norm, tokens)
         + _quoted_handles(norm)
         + _katakana_full_names(norm, tokens)
+        + _latin_slot_names(norm)
+        + _katakana_title_names(norm, tokens)
+        + _counted_names(norm, tokens)
     )
     spans = sorted(spans + _surname_words(norm, tokens, spans))
     spans = sorted(spans + _joined_names(norm, tokens, spans))

@@ -1,8 +1,11 @@
 """A fresh evaluation batch for the personal-data and crisis readers.
 
 Written from a brief only, after the guard was changed, without looking at
-the detector or its other corpora.  Every person, address, number and event
-below is invented.
+the detector or its other corpora, and measured once. Since then the rules
+have been tuned on it: it is development data now, reported by bench/pii.py
+as such and checked by no target (the held-out set is the newer
+tests/cases/pii_round3.py).  Every person, address, number and event below is
+invented.
 
 FRESH_NAMES entries are ``(text, expected, tags)`` where ``expected`` lists
 ``(kind, substring)`` pairs in the order they appear.  FRESH_CRISIS entries

@@ -170,6 +170,18 @@ def test_the_detail_has_codes_summary_and_timeline(api, case, counsellor):
     assert [n["body"] for n in data["notes"]] == ["Aさんへ折り返し。"]
 
 
+def test_the_declined_crisis_prompts_are_read_as_codes_and_only_by_the_desk(
+    api, case, counsellor, outsider
+):
+    Case.objects.filter(pk=case.pk).update(crisis_declined=["suicidal", "threat"])
+    detail = api(counsellor).get(f"{URL}{case.reference}/").json()
+    listed = api(counsellor).get(URL).json()["results"]
+    assert detail["crisis_declined"] == ["suicidal", "threat"]
+    assert [row["crisis_declined"] for row in listed] == [["suicidal", "threat"]]
+    assert api(outsider).get(f"{URL}{case.reference}/").status_code == 404
+    assert api(outsider).get(URL).json()["results"] == []
+
+
 def test_patch_changes_codes_and_summary(api, case, counsellor):
     response = api(counsellor).patch(
         f"{URL}{case.reference}/",
@@ -281,6 +293,7 @@ def test_the_openapi_schema_documents_the_cases_api_without_warnings(tmp_path):
     ):
         assert path in schema
     assert "CaseCreated" in schema
+    assert "crisis_declined" in schema
     assert "PersonalDataRefusalSummary" in schema and "PersonalDataRefusalBody" in schema
 
 

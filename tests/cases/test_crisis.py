@@ -120,3 +120,140 @@ def test_declining_while_editing_adds_the_code(web, counsellor, case):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.crisis_declined == ["imminent_danger"]
+
+
+def kinds(text):
+    return {finding.kind for finding in find_crisis(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "もう生きてても意味ないって思う、と妹に話していた。",
+        "いっそ消えられたら楽なのに、と呟いた。",
+        "死んだら楽になれるかなとLINEに書いた。",
+        "ずっと眠ったまま目が覚めなければいいと日記にあった。",
+        "踏切に飛び込みたくなると言う。",
+        "今まで本当にありがとう、と友達にメッセージを送っていた。",
+        "夜中に『もう無理、消える』と投稿していた。",
+        "自分がいなくなれば家族が楽になると話した。",
+        "生まれてこなければよかったと何度も言う。",
+    ],
+)
+def test_wishes_to_die_or_vanish_in_colloquial_and_indirect_words_prompt_suicidal(text):
+    assert kinds(text) == {"suicidal"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "相手から「お前の家もう分かってるからな」と来た。",
+        "相手が塾の前で待ってると送ってきた。",
+        "「今夜そっちに行くから」と元彼から連絡があった。",
+        "帰り道に気をつけろよとDMが来た。",
+        "「会ったらボコボコにしてやる」と言われた。",
+        "相手から『学校帰りを狙う』と言われた。",
+        "元交際相手が毎晩家の前に来ている。",
+        "「邪魔したら刺す」と書かれていた。",
+        "カッターを見せて「痛い目にあわせる」と言われた。",
+    ],
+)
+def test_coming_to_the_person_weapons_and_harm_announced_prompt_imminent_danger(text):
+    assert "imminent_danger" in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "オンラインゲームで知り合った相手から、写真を送らないと拡散すると脅された。",
+        "親に見せられたくなかったら金を払え、と裸の写真の件で言われた。",
+        "別れるなら動画をネットに上げるからと言われている。",
+        "アプリで知り合った人に、会ってくれなければ画像を流すと言われた。",
+        "知らない人から「お前の写真持ってる。3万でどう？」とDMが来た。",
+        "動画を消してほしければ電話に出ろと言われた。",
+    ],
+)
+def test_spreading_images_made_conditional_on_a_demand_prompts_threat(text):
+    assert "threat" in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "自傷行為は認められない。",
+        "希死念慮について本人に確認し、否定された。",
+        "自殺の危険性について評価を行い、低いと判断した。",
+        "念のため、希死念慮の有無を確認した。",
+        "担任は、自傷の兆候がないか見守るとのこと。",
+        "殺害予告などがあれば警察に相談するよう助言した。",
+        "脅迫の被害にあった場合の相談先を案内した。",
+        "つきまといや待ち伏せは現時点では確認されていない。",
+        "脅しや金銭の要求は受けていないという。",
+    ],
+)
+def test_denials_questions_and_advice_about_a_crisis_prompt_nothing(text):
+    assert kinds(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ドラマの中で主人公が脅迫される場面があった。",
+        "ニュースで爆破予告の話を聞いた。",
+        "ゲームで敵に殺されてばかりで悔しいと話した。",
+        "4年前に希死念慮があったが、今は落ち着いている。",
+        "昨年は待ち伏せされていたが、相手が転居して解決した。",
+        "死ぬほど疲れたとぼやいていた。",
+        "お腹が痛くて死ぬかと思った。",
+        "明日は学校に行くと話した。",
+        "友達が家の前まで迎えに来てくれた。",
+        "画像を友達に送ったら、すぐに消してくれた。",
+    ],
+)
+def test_stories_news_games_a_past_that_is_over_and_idioms_prompt_nothing(text):
+    assert kinds(text) == set()
+
+
+def test_a_story_told_as_the_person_s_own_feeling_still_prompts():
+    assert kinds("映画を見て、自分も死にたいと思ったと話した。") == {"suicidal"}
+    assert kinds("ゲームのチャットで『リアルで会ったら殺す』と言われた。") == {"imminent_danger"}
+
+
+def test_a_question_answered_yes_still_prompts():
+    assert kinds("死にたいと思うことがあるか尋ねたところ、あると答えた。") == {"suicidal"}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("死にてぇ、とストーリーに上げていた。", "suicidal"),
+        ("うちなんかおらん方がええんよ、と泣いていた。", "suicidal"),
+        ("生きとってもしゃあない、と書いていた。", "suicidal"),
+        ("もう消えたろかな、と送ってきた。", "suicidal"),
+        ("タヒりたいとつぶやいていた。", "suicidal"),
+        ("睡眠薬を貯めていると打ち明けた。", "suicidal"),
+        ("自分で自分を殴ってしまうことがある。", "suicidal"),
+        ("しばいたるぞ、とDMが来た。", "imminent_danger"),
+        ("「今から家行くわ」と連絡があった。", "imminent_danger"),
+        ("相手が自宅付近をうろついている。", "imminent_danger"),
+        ("『学校に爆弾を仕掛けた』と書き込まれた。", "threat"),
+        ("『拡散してほしくないなら5万』とDMが来た。", "threat"),
+    ],
+)
+def test_dialect_slang_and_getting_ready_prompt_their_code(text, code):
+    assert code in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "希死念慮の聞き取りは次回に行う。",
+        "本人に死にたい気持ちがあるかどうかは未確認。",
+        "本能寺の変で信長が殺された話を授業で聞いた。",
+        "推しの卒業が悲しすぎて死ぬ、と笑っていた。",
+        "本人は今から塾に行くと話していた。",
+        "家の前で友達と写真を撮った。",
+    ],
+)
+def test_notes_to_ask_later_history_and_everyday_plans_prompt_nothing(text):
+    assert kinds(text) == set()

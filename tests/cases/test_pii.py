@@ -152,12 +152,14 @@ def test_findings_are_sorted_by_position():
     assert len(starts) == 4
 
 
-def test_my_number_needs_a_valid_check_digit_and_is_not_a_number_labelled_otherwise():
+def test_my_number_is_named_nearby_or_has_a_valid_check_digit_and_no_other_label():
     assert is_valid_my_number("526018159084")
     assert not is_valid_my_number("526018159085")
     assert not is_valid_my_number("52601815908")
     assert [f.kind for f in find_pii("マイナンバーは526018159084です")] == ["my_number"]
-    assert find_pii("マイナンバーは526018159085です") == []
+    # Near the word a mistyped check digit still carries the number: refused all the same.
+    assert [f.kind for f in find_pii("マイナンバーは526018159085です")] == ["my_number"]
+    assert find_pii("掲示板に526018159085と書かれた") == []
     assert find_pii("注文番号は526018159084です") == []
     assert [f.kind for f in find_pii("掲示板に526018159084と書かれた")] == ["my_number"]
 
@@ -317,3 +319,166 @@ def test_many_relation_slots_are_each_read():
     text = "友人の今村と" * 2_000
     names = [f for f in find_pii(text) if f.kind == "person_name"]
     assert len(names) == 2_000
+
+
+def names_in(text):
+    return [text[f.start : f.end] for f in find_pii(text) if f.kind == "person_name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("ユウト、カイ、ソラの三人に囲まれて撮られた。", ["ユウト", "カイ", "ソラ"]),
+        ("相手ははるき、こうた、れんの三人だった。", ["はるき", "こうた", "れん"]),
+        ("部活ではMikiとAoiの二人が中心だった。", ["Miki", "Aoi"]),
+        ("加害者はトウマとアサヒの二人で、動画を回した。", ["トウマ", "アサヒ"]),
+    ],
+)
+def test_a_list_the_sentence_counts_as_people_is_a_list_of_names(text, names):
+    assert names_in(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("タナカ部長から私的な連絡が続いている。", ["タナカ"]),
+        ("ロペス先生に相談したという。", ["ロペス"]),
+        ("Watanabe店長が写真を店のSNSに載せた。", ["Watanabe"]),
+    ],
+)
+def test_a_katakana_or_latin_word_before_a_title_is_a_name(text, names):
+    assert names_in(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("先輩のtakeru oginoからDMが来た。", ["takeru ogino"]),
+        ("相手はKaito（同じ塾）で、写真を晒した。", ["Kaito"]),
+        ("sato yunaという名前のアカウントに晒された。", ["sato yuna"]),
+        ("同じクラスのNoahとLiamが悪口を広めた。", ["Noah", "Liam"]),
+        ("本人はMiaを信用して写真を送った。", ["Mia"]),
+    ],
+)
+def test_latin_names_in_a_person_s_slot_are_found_in_any_case(text, names):
+    assert names_in(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("みんながかなでちゃんを避けるようになった。", ["かなで"]),
+        ("つむぎという名前の女の子が写真を撮られた。", ["つむぎ"]),
+        ("本人はタクヤのことを怖がっている。", ["タクヤ"]),
+        ("留学生のマリア・ホセ・ロペスさんが中傷された。", ["マリア・ホセ・ロペス"]),
+    ],
+)
+def test_kana_names_in_a_long_phrase_or_named_as_such_are_found(text, names):
+    assert names_in(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "相談者は中西食品の営業職である。",
+        "森本化学の工場見学で撮った写真が載った。",
+        "友達と行った長谷観音で写真を撮られた。",
+        "公園で遊んでいる様子を撮られた。",
+        "相手のGmailに連絡した。",
+        "サッカー部長が集合をかけた。",
+        "息子はiPhoneとSwitchの二つを持っている。",
+        "部活の仲間と出かけた先で撮られた。",
+    ],
+)
+def test_firms_products_and_common_words_in_those_slots_are_not_names(text):
+    assert names_in(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "offending", "kind"),
+    [
+        (
+            "電話はぜろきゅうぜろ ななはちきゅうぜろ いちにさんよんだって。",
+            "ぜろきゅうぜろ ななはちきゅうぜろ いちにさんよん",
+            "phone",
+        ),
+        (
+            "番号はゼロハチゼロのサンサンヨンヨンのゴーゴーロクロク。",
+            "ゼロハチゼロのサンサンヨンヨンのゴーゴーロクロク",
+            "phone",
+        ),
+        ("実家はゼロ五八の二六七の三三四五に掛けてくる。", "ゼロ五八の二六七の三三四五", "phone"),
+        ("連絡先は〇九〇（四四二一）八八〇三と書かれた。", "〇九〇（四四二一）八八〇三", "phone"),
+        ("090【ハイフン】1122【ハイフン】3344", "090【ハイフン】1122【ハイフン】3344", "phone"),
+        ("mail: kenta.s【あっと】example.co.jp", "kenta.s【あっと】example.co.jp", "email"),
+        ("送り先はhina_07☆yahoo.co.jpとのこと。", "hina_07☆yahoo.co.jp", "email"),
+        (
+            "裏垢は hxxp://instagram[.]com/ura_hina_07 だった。",
+            "hxxp://instagram[.]com/ura_hina_07",
+            "url",
+        ),
+        ("ID「taku.0815」の人物がいる。", "taku.0815", "sns_id"),
+        ("生年月日は平成十八年十二月三日と書かれていた。", "平成十八年十二月三日", "birth_date"),
+        ("投稿には岐阜市長良福光二ー十四ー三とあった。", "岐阜市長良福光二ー十四ー三", "address"),
+        ("『500-8701 岐阜県岐阜市…』と書かれていた。", "500-8701", "postal_code"),
+    ],
+)
+def test_numbers_spelled_masked_or_defanged_are_found_where_they_were_typed(text, offending, kind):
+    start = text.index(offending)
+    assert (kind, start, start + len(offending)) in found_spans(text)
+
+
+def found_spans(text):
+    return {(f.kind, f.start, f.end) for f in find_pii(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "マイナンバーを8 2 1 0 4 4 7 9 3 1 0 6と一桁ずつ書いた。",
+        "個人番号(3344-1209-8876)が画像に写っていた。",
+        "こいつのマイナ→ 1111 2222 3333",
+    ],
+)
+def test_twelve_digits_beside_the_word_are_a_my_number_whatever_the_check_digit(text):
+    assert "my_number" in {f.kind for f in find_pii(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "grade_class"),
+    [
+        ("相手は4年2組の森下で、写真を回した。", "4年2組"),
+        ("加害者は大西（6年1組）とのこと。", "6年1組"),
+    ],
+)
+def test_a_grade_and_class_beside_a_name_is_found_with_it(text, grade_class):
+    start = text.index(grade_class)
+    assert ("school_class", start, start + len(grade_class)) in found_spans(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2年3組の授業中に動画が撮られた。",
+        "きのうはにしのくにへいった。",
+        "十二月三日に相談があった。",
+        "会議は三ー四ページの資料で行った。",
+    ],
+)
+def test_a_class_alone_and_ordinary_kana_and_kanji_numbers_are_not_personal_data(text):
+    assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小川沿いの道で後をつけられた。",
+        "高橋の欄干に落書きされた写真が出回った。",
+        "吉田うどんの店の前で撮られた。",
+        "中川屋の前で待ち合わせた。",
+        "水野の里の祭りで撮影された。",
+        "城山跡の公園で撮った写真。",
+    ],
+)
+def test_a_surname_like_word_before_a_place_shop_or_food_word_is_not_a_name(text):
+    assert names_in(text) == []
