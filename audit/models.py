@@ -35,6 +35,8 @@ class AuditEntry(models.Model):
         TOKEN_CREATE = "token_create", _("APIトークンの発行")
         TOKEN_REVOKE = "token_revoke", _("APIトークンの失効")
         ACCESS_END = "access_end", _("アクセスの終了")
+        TRANSFER = "transfer", _("デスク間の引き継ぎ")
+        CLOSING = "closing", _("終了の承認")
 
     class Via(models.TextChoices):
         WEB = "web", _("画面")

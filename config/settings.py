@@ -200,6 +200,7 @@ INSTALLED_APPS = [
     "triage",
     "cases",
     "referrals",
+    "transfers",
     "stats",
     "retention",
     "reminders",

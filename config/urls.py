@@ -25,6 +25,7 @@ urlpatterns = [
     path("triage/slip/", RedirectView.as_view(pattern_name="cases:slip", query_string=True)),
     path("cases/", include("cases.urls")),
     path("follow-ups/", include("referrals.urls")),
+    path("transfers/", include("transfers.urls")),
     path("stats/", include("stats.urls")),
     path("retention/", include("retention.urls")),
     path("api/v1/", include("config.api")),
