@@ -193,3 +193,23 @@ def test_the_stub_outlives_the_case(offered, receiver):
     offered.refresh_from_db()
     assert offered.case_id is None
     assert offered.reference and offered.status == CaseTransfer.Status.ACCEPTED
+
+
+def test_statistics_count_a_moved_case_at_its_current_desk(offered, receiver, desk, school_desk):
+    from stats.models import IntakeRollup, ReferralRollup
+
+    def intakes(d):
+        return sum(IntakeRollup.objects.filter(desk=d, heading="").values_list("count", flat=True))
+
+    def referrals(d):
+        return sum(ReferralRollup.objects.filter(desk=d).values_list("count", flat=True))
+
+    before = (intakes(desk), intakes(school_desk), referrals(desk), referrals(school_desk))
+    assert before == (1, 0, 1, 0)
+    services.transfer_accept(transfer_id=offered.pk, by=receiver)
+    assert (intakes(desk), intakes(school_desk), referrals(desk), referrals(school_desk)) == (
+        0,
+        1,
+        0,
+        1,
+    )
