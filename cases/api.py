@@ -545,7 +545,28 @@ class CaseClosingRequestView(APIView):
 class CaseClosingApproveView(APIView):
     """Approve the pending request: the case closes (a supervisor of its desk)."""
 
-    @extend_schema(request=None, responses={200: CaseSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            200: CaseSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "RefusedClosingApproval",
+                    {
+                        "non_field_errors": serializers.ListField(
+                            child=serializers.CharField(), required=False
+                        ),
+                        "follow_up_reason": serializers.ListField(
+                            child=serializers.CharField(), required=False
+                        ),
+                    },
+                ),
+                description=gettext_lazy(
+                    "承認を待っている依頼がないか、このデスクのスーパーバイザーではありません。"
+                ),
+            ),
+        },
+    )
     def post(self, request, reference):
         case = selectors.case_get_for(request.user, reference)
         case = services.closing_request_approve(case=case, by=request.user)

@@ -8,7 +8,7 @@ of two other desks is a 404 like any other row out of reach.
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -112,6 +112,18 @@ class TransferDeclineSerializer(serializers.Serializer):
     )
 
 
+# A step the transfer's state or the user's role does not allow: the 400 says which.
+REFUSED_STEP = OpenApiResponse(
+    inline_serializer(
+        "RefusedTransferStep",
+        {"non_field_errors": serializers.ListField(child=serializers.CharField())},
+    ),
+    description=gettext_lazy(
+        "この引き継ぎはもう受け入れ待ちでないか、この操作ができるデスクの相談員ではありません。"
+    ),
+)
+
+
 class TransferViewSet(viewsets.GenericViewSet):
     """Offer a case to another desk; accept, decline or withdraw an offer; list both sides."""
 
@@ -161,7 +173,7 @@ class TransferViewSet(viewsets.GenericViewSet):
         )
         return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: TransferSerializer})
+    @extend_schema(request=None, responses={200: TransferSerializer, 400: REFUSED_STEP})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Take the case over: it becomes my desk's, with me as its counsellor."""
@@ -180,7 +192,7 @@ class TransferViewSet(viewsets.GenericViewSet):
         )
         return Response(TransferSerializer(transfer).data)
 
-    @extend_schema(request=None, responses={200: TransferSerializer})
+    @extend_schema(request=None, responses={200: TransferSerializer, 400: REFUSED_STEP})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Take back an offer of my desk not yet answered."""
