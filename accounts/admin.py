@@ -54,10 +54,11 @@ class DeskAdmin(admin.ModelAdmin):
         "prefecture",
         "municipality",
         "require_second_factor",
+        "closing_needs_approval",
         "phone",
         "date_style",
     ]
-    list_filter = ["kind", "prefecture", "require_second_factor"]
+    list_filter = ["kind", "prefecture", "require_second_factor", "closing_needs_approval"]
     search_fields = ["name", "slug", "municipality"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -104,6 +104,14 @@ class Desk(models.Model):
         blank=True,
         help_text=_("相談者が戻ってくるときの番号。案内票に印刷されます。"),
     )
+    closing_needs_approval = models.BooleanField(
+        _("緊急・いじめ重大事態の相談の終了にスーパーバイザーの承認を求める"),
+        default=False,
+        help_text=_(
+            "オンにすると、緊急のフラグ（希死念慮・差し迫った危険）が付いたことのある相談と"
+            "いじめ重大事態の相談は、スーパーバイザーが承認するまで終了できません。"
+        ),
+    )
     members = models.ManyToManyField(
         User, through="Membership", related_name="desks", verbose_name=_("職員")
     )

@@ -39,6 +39,8 @@ class AuditEntry(models.Model):
         PURGE = "purge", _("保存期間満了による削除")
         HOLD = "hold", _("保全")
         HOLD_LIFT = "hold_lift", _("保全の解除")
+        TRANSFER = "transfer", _("デスク間の引き継ぎ")
+        CLOSING = "closing", _("終了の承認")
 
     class Via(models.TextChoices):
         WEB = "web", _("画面")

@@ -7,7 +7,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import services
 from cases.guard import guard_free_text
-from cases.models import Case, Note
+from cases.models import Case, ClosingRequest, Note
 
 
 class CaseAdminForm(forms.ModelForm):
@@ -80,3 +80,21 @@ class CaseAdmin(admin.ModelAdmin):
         original = Case.objects.get(pk=obj.pk)
         # The service writes and audits; the admin must not save the form's instance itself.
         services.case_update(case=original, by=request.user, **fields)
+
+
+@admin.register(ClosingRequest)
+class ClosingRequestAdmin(admin.ModelAdmin):
+    """Requests are made and decided on the case page and the API; here they are only read."""
+
+    list_display = ["case", "status", "closure_reason", "requested_by", "requested_at"]
+    list_filter = ["status"]
+    search_fields = ["case__reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

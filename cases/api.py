@@ -19,8 +19,10 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.access import DeskScopedViewSet, desk_ids_for
 from accounts.models import Desk, Membership
@@ -28,7 +30,7 @@ from audit.idempotency import idempotent
 from audit.models import AuditEntry
 from audit.services import audit_record_many
 from cases import selectors, services
-from cases.models import FREE_TEXT_MAX_LENGTH, Case, CrisisPrompt, Note
+from cases.models import FREE_TEXT_MAX_LENGTH, Case, ClosingRequest, CrisisPrompt, Note
 from cases.pii import KIND_LABELS
 from catalogue.vocabulary import (
     AgeBand,
@@ -105,6 +107,7 @@ class CaseSerializer(serializers.ModelSerializer):
     platforms = CodeListField(Platform, read_only=True)
     # The urgent codes the counsellor was prompted for and declined; never the phrase.
     crisis_declined = CodeListField(CrisisPrompt, read_only=True)
+    serious_bullying = serializers.BooleanField(read_only=True)
     consulter = NullableChoiceField(Consulter.choices, read_only=True)
     channel = NullableChoiceField(Channel.choices, read_only=True)
     closure_reason = NullableChoiceField(Case.ClosureReason.choices, read_only=True)
@@ -126,6 +129,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "consulter",
             "channel",
             "platforms",
+            "serious_bullying",
             "summary",
             "crisis_declined",
             "status",
@@ -171,6 +175,9 @@ class CaseCodesSerializer(serializers.Serializer):
         Channel.choices, required=False, help_text=gettext_lazy("分からないときは null")
     )
     platforms = CodeListField(Platform)
+    serious_bullying = serializers.BooleanField(
+        required=False, help_text=gettext_lazy("いじめ重大事態（いじめ防止対策推進法第28条）")
+    )
     summary = StrictCharField(
         required=False,
         allow_blank=True,
@@ -453,3 +460,135 @@ class CaseViewSet(
         incoming.is_valid(raise_exception=True)
         note = services.note_add(case=case, by=request.user, **incoming.validated_data)
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class ClosingRequestSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="case.reference", read_only=True)
+    desk = serializers.CharField(source="case.desk.slug", read_only=True)
+    status = serializers.ChoiceField(choices=ClosingRequest.Status.choices, read_only=True)
+    closure_reason = serializers.ChoiceField(choices=Case.ClosureReason.choices, read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = ClosingRequest
+        fields = [
+            "id",
+            "reference",
+            "desk",
+            "status",
+            "closure_reason",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class ClosingRequestCreateSerializer(serializers.Serializer):
+    closure_reason = serializers.ChoiceField(choices=Case.ClosureReason.choices)
+    note = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=FREE_TEXT_MAX_LENGTH,
+        help_text=gettext_lazy("スーパーバイザーへのメモ（個人情報は不可）"),
+    )
+    follow_up_reason = StrictCharField(
+        required=False,
+        help_text=gettext_lazy(
+            "未完了のフォローアップがあれば、確認しない理由のコード"
+            "（person_declined, lost_contact, handled_elsewhere, no_longer_needed）"
+        ),
+    )
+
+
+class ClosingReturnSerializer(serializers.Serializer):
+    comment = StrictCharField(
+        max_length=FREE_TEXT_MAX_LENGTH,
+        help_text=gettext_lazy("差し戻す理由（個人情報は不可）"),
+    )
+
+
+class ClosingRequestsView(GenericAPIView):
+    """Requests to close a case that wait for a supervisor, at the desks the user reads."""
+
+    serializer_class = ClosingRequestSerializer
+    queryset = ClosingRequest.objects.none()
+
+    @extend_schema(responses=ClosingRequestSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(selectors.pending_closing_requests_for(request.user))
+        return self.get_paginated_response(ClosingRequestSerializer(page, many=True).data)
+
+
+class CaseClosingRequestView(APIView):
+    """Ask a supervisor to approve closing a case that carried an urgent or serious flag."""
+
+    @extend_schema(
+        request=ClosingRequestCreateSerializer,
+        responses={201: ClosingRequestSerializer, 400: _refusal("note")},
+    )
+    def post(self, request, reference):
+        case = selectors.case_get_for(request.user, reference, write=True)
+        incoming = ClosingRequestCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        closing = services.closing_request_submit(
+            case=case,
+            by=request.user,
+            reason=data["closure_reason"],
+            note=data.get("note", ""),
+            follow_up_reason=data.get("follow_up_reason", ""),
+        )
+        return Response(ClosingRequestSerializer(closing).data, status=status.HTTP_201_CREATED)
+
+
+class CaseClosingApproveView(APIView):
+    """Approve the pending request: the case closes (a supervisor of its desk)."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: CaseSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "RefusedClosingApproval",
+                    {
+                        "non_field_errors": serializers.ListField(
+                            child=serializers.CharField(), required=False
+                        ),
+                        "follow_up_reason": serializers.ListField(
+                            child=serializers.CharField(), required=False
+                        ),
+                    },
+                ),
+                description=gettext_lazy(
+                    "承認を待っている依頼がないか、このデスクのスーパーバイザーではありません。"
+                ),
+            ),
+        },
+    )
+    def post(self, request, reference):
+        case = selectors.case_get_for(request.user, reference)
+        case = services.closing_request_approve(case=case, by=request.user)
+        return Response(CaseSerializer(case).data)
+
+
+class CaseClosingReturnView(APIView):
+    """Send the pending request back with a comment (a supervisor of the case's desk)."""
+
+    @extend_schema(
+        request=ClosingReturnSerializer,
+        responses={200: ClosingRequestSerializer, 400: _refusal("comment")},
+    )
+    def post(self, request, reference):
+        case = selectors.case_get_for(request.user, reference)
+        incoming = ClosingReturnSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        closing = services.closing_request_return(
+            case=case, by=request.user, comment=incoming.validated_data["comment"]
+        )
+        return Response(ClosingRequestSerializer(closing).data)

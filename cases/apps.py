@@ -15,6 +15,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(create_cache_table, sender=self)
-        from cases import public
+        from cases import approvals, public
+        from core.digest import register_digest_section
 
         public.connect()
+        register_digest_section(approvals.DIGEST_SECTION)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Desk, User
 from cases import services
-from cases.models import Case, UrgentAlert
+from cases.models import Case, ClosingRequest, UrgentAlert
 
 # situation, wishes, categories, flags, age bands, consulters, channels, platforms, summary, note
 MUNICIPAL = [
@@ -383,3 +383,29 @@ def load(stdout) -> None:
             total += 1
     if total:
         stdout.write(f"デモの相談記録 / demo cases: {total}")
+    _closing_approval(stdout)
+
+
+def _closing_approval(stdout) -> None:
+    """Let gifu-city require approval, with one urgent case waiting for its supervisor."""
+    desk = Desk.objects.filter(slug="gifu-city").first()
+    counsellor = User.objects.filter(username="demo-counsellor").first()
+    if desk is None or counsellor is None or ClosingRequest.objects.exists():
+        return
+    Desk.objects.filter(pk=desk.pk).update(closing_needs_approval=True)
+    urgent = (
+        Case.objects.filter(desk=desk)
+        .exclude(status=Case.Status.CLOSED)
+        .filter(urgent_alert__isnull=False)
+        .order_by("created_at")
+        .first()
+    )
+    if urgent is None:
+        return
+    services.closing_request_submit(
+        case=urgent,
+        by=counsellor,
+        reason="partly_resolved",
+        note="警察に相談済みで、身の危険は去ったと本人が話している。",
+    )
+    stdout.write(f"終了の承認待ち / closing awaiting approval: {urgent.reference}")

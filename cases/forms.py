@@ -109,6 +109,13 @@ class IntakeForm(TriageForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=PII_HELP,
     )
+    serious_bullying = forms.BooleanField(
+        label=_("いじめ重大事態として扱う"),
+        required=False,
+        help_text=_(
+            "いじめ防止対策推進法第28条の重大事態（心身・財産への重大な被害、長期の欠席）。"
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +155,7 @@ class IntakeForm(TriageForm):
                 "platforms",
                 "summary",
                 "crisis_declined",
+                "serious_bullying",
             )
         }
 
@@ -182,6 +190,16 @@ class CloseForm(forms.Form):
         required=False,
         max_length=FREE_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ClosingReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("差し戻す理由"),
+        max_length=FREE_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=PII_HELP,
+        error_messages={"required": _("差し戻す理由を入力してください。")},
     )
 
 

@@ -109,6 +109,12 @@ class Case(models.Model):
         blank=True,
         validators=[code_list_validator(CrisisPrompt)],
     )
+    # A code, not a note: いじめ防止対策推進法 §28 makes the school treat the case as serious.
+    serious_bullying = models.BooleanField(
+        _("いじめ重大事態"),
+        default=False,
+        help_text=_("いじめ防止対策推進法第28条の重大事態として扱う相談。"),
+    )
     status = models.CharField(
         _("状況"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
     )
@@ -192,6 +198,8 @@ class Note(models.Model):
         CLOSED = "closed", _("終了")
         REOPENED = "reopened", _("再開")
         REASSIGNED = "reassigned", _("担当変更")
+        CLOSING_REQUESTED = "closing_requested", _("終了の承認を依頼")
+        CLOSING_RETURNED = "closing_returned", _("終了の差し戻し")
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="notes", verbose_name=_("相談記録")
@@ -249,3 +257,61 @@ class UrgentAlert(models.Model):
 
     def __str__(self):
         return self.message_id
+
+
+class ClosingRequest(models.Model):
+    """A counsellor's request to close a case that needs a supervisor's approval first.
+
+    The request holds codes only; the counsellor's note and the supervisor's comment are
+    notes on the case's timeline, so they are guarded and shredded like every other note.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("承認待ち")
+        APPROVED = "approved", _("承認済み")
+        RETURNED = "returned", _("差し戻し")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="closing_requests", verbose_name=_("相談記録")
+    )
+    status = models.CharField(
+        _("状況"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    closure_reason = models.CharField(
+        _("終了の理由"), max_length=20, choices=Case.ClosureReason.choices
+    )
+    # The code the referrals app reads when open follow-ups are closed with the case.
+    follow_up_reason = models.CharField(
+        _("フォローアップを確認しない理由"), max_length=30, blank=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("依頼者"),
+    )
+    requested_at = models.DateTimeField(_("依頼日時"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("判断者"),
+    )
+    decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="pending"),
+                name="one_pending_closing_request_per_case",
+            ),
+        ]
+        verbose_name = _("終了の承認依頼")
+        verbose_name_plural = _("終了の承認依頼")
+
+    def __str__(self):
+        return f"{self.case_id} {self.get_status_display()}"

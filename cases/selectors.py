@@ -17,7 +17,7 @@ from accounts.access import desk_ids_for, supervised_desk_ids
 from accounts.models import Membership, User
 from audit.models import AuditEntry
 from audit.services import audit_record
-from cases.models import Case
+from cases.models import Case, ClosingRequest
 from triage.engine import Intake, SuggestionResult, suggest, suggest_for
 
 
@@ -125,3 +125,14 @@ def suggestions_for_case(case: Case, user: User | None = None) -> SuggestionResu
         platforms=frozenset(case.platforms),
     )
     return suggest(intake) if user is None else suggest_for(intake, user)
+
+
+def pending_closing_requests_for(user: User) -> QuerySet[ClosingRequest]:
+    """Return the closing requests waiting for approval at the user's desks, oldest first."""
+    return (
+        ClosingRequest.objects.filter(
+            status=ClosingRequest.Status.PENDING, case__desk_id__in=desk_ids_for(user)
+        )
+        .select_related("case__desk", "requested_by", "decided_by")
+        .order_by("requested_at", "id")
+    )

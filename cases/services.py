@@ -12,11 +12,19 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import desk_supervisors
+from accounts.access import desk_supervisors, supervised_desk_ids
 from accounts.models import Desk, Membership, User
 from audit.services import audit_record
 from cases.guard import guard_free_text
-from cases.models import CODE_LISTS, Case, CaseCounter, CrisisPrompt, Note, UrgentAlert
+from cases.models import (
+    CODE_LISTS,
+    Case,
+    CaseCounter,
+    ClosingRequest,
+    CrisisPrompt,
+    Note,
+    UrgentAlert,
+)
 from cases.signals import case_closing
 from catalogue.vocabulary import Flag
 from core.emails import build_email
@@ -30,7 +38,7 @@ URGENT_ALERT_LEASE = datetime.timedelta(minutes=2)
 URGENT_ALERT_GRACE = datetime.timedelta(minutes=1)
 
 CODE_FIELDS = ("situation", "wishes", "categories", "flags", "age_band", "consulter", "channel")
-EDITABLE_FIELDS = (*CODE_FIELDS, "platforms", "summary")
+EDITABLE_FIELDS = (*CODE_FIELDS, "platforms", "summary", "serious_bullying")
 
 
 def _counsellor_ids(desk_id: int) -> set[int]:
@@ -96,6 +104,7 @@ def case_open(
     platforms=(),
     summary: str = "",
     crisis_declined=(),
+    serious_bullying: bool = False,
     assigned_to: User | None = None,
     now: datetime.datetime | None = None,
 ) -> Case:
@@ -122,6 +131,7 @@ def case_open(
         platforms=_sorted_codes(list(platforms), "platforms"),
         summary=summary or "",
         crisis_declined=_declined(crisis_declined, flags=flags, categories=categories),
+        serious_bullying=bool(serious_bullying),
         opened_by=opened_by,
         assigned_to=assigned_to,
         created_at=now,
@@ -231,6 +241,66 @@ def _move(case: Case, status: str) -> str:
     return previous
 
 
+def closing_needs_approval(case: Case) -> bool:
+    """Tell whether closing the case waits for a supervisor's approval at its desk.
+
+    A case carried an urgent flag if it has one now or an urgent alert was ever raised for it
+    (the flag may have been taken off since).
+    """
+    if not Desk.objects.filter(pk=case.desk_id, closing_needs_approval=True).exists():
+        return False
+    if case.serious_bullying or URGENT_FLAGS & set(case.flags):
+        return True
+    return UrgentAlert.objects.filter(case_id=case.pk).exists()
+
+
+def _refuse_unapproved(case: Case) -> None:
+    if closing_needs_approval(case):
+        raise ValidationError(
+            {
+                "status": _(
+                    "この相談を終了するにはスーパーバイザーの承認が必要です。"
+                    "「終了の承認を依頼する」から依頼してください。"
+                )
+            }
+        )
+
+
+def _close(
+    *,
+    case: Case,
+    by: User,
+    reason: str,
+    note: str,
+    data: dict,
+    now: datetime.datetime | None,
+    detail: dict | None = None,
+) -> Case:
+    if reason not in Case.ClosureReason.values:
+        raise ValidationError({"closure_reason": _("終了の理由を選んでください。")})
+    previous = _move(case, Case.Status.CLOSED)
+    case_closing.send(sender=Case, case=case, by=by, data=data)
+    case.closure_reason = reason
+    case.closed_at = now or timezone.now()
+    case.full_clean()
+    case.save()
+    Note.objects.create(
+        case=case,
+        kind=Note.Kind.CLOSED,
+        closure_reason=reason,
+        body=note.strip(),
+        author=by,
+        created_at=case.closed_at,
+    )
+    audit_record(
+        actor=by,
+        action="close",
+        case=case,
+        detail={"from": previous, "reason": reason, **(detail or {})},
+    )
+    return case
+
+
 @transaction.atomic
 def case_close(
     *,
@@ -245,29 +315,142 @@ def case_close(
 
     Receivers of ``cases.signals.case_closing`` run inside this transaction and may refuse
     by raising ValidationError (e.g. while follow-ups are still open); ``data`` is what the
-    form or API request carried, for their own fields.
+    form or API request carried, for their own fields. A case whose desk wants a
+    supervisor's approval for it is refused: it closes through ``closing_request_approve``.
     """
+    guard_free_text(note=note)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _refuse_unless_counsellor(desk_id=case.desk_id, user=by, field="non_field_errors")
+    if case.can_move_to(Case.Status.CLOSED):
+        _refuse_unapproved(case)
+    return _close(case=case, by=by, reason=reason, note=note, data=data or {}, now=now)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _check_closing(case: Case, by: User, data: dict) -> None:
+    """Ask the receivers of ``case_closing`` now whether they would refuse, then undo them.
+
+    The receivers may act as well as refuse (open follow-ups are closed with the case), so
+    they run in a savepoint that is always rolled back.
+    """
+    try:
+        with transaction.atomic():
+            case_closing.send(sender=Case, case=case, by=by, data=data)
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def pending_closing_request(case: Case) -> ClosingRequest | None:
+    return case.closing_requests.filter(status=ClosingRequest.Status.PENDING).first()
+
+
+@transaction.atomic
+def closing_request_submit(
+    *, case: Case, by: User, reason: str, note: str = "", follow_up_reason: str = ""
+) -> ClosingRequest:
+    """Ask a supervisor of the case's desk to approve closing it; the note goes on the timeline."""
     guard_free_text(note=note)
     case = Case.objects.select_for_update().get(pk=case.pk)
     _refuse_unless_counsellor(desk_id=case.desk_id, user=by, field="non_field_errors")
     if reason not in Case.ClosureReason.values:
         raise ValidationError({"closure_reason": _("終了の理由を選んでください。")})
-    previous = _move(case, Case.Status.CLOSED)
-    case_closing.send(sender=Case, case=case, by=by, data=data or {})
-    case.closure_reason = reason
-    case.closed_at = now or timezone.now()
-    case.full_clean()
-    case.save()
+    if not case.can_move_to(Case.Status.CLOSED):
+        raise ValidationError({"status": _("この相談はすでに終了しています。")})
+    if not closing_needs_approval(case):
+        raise ValidationError(
+            {"status": _("この相談は承認なしで終了できます。そのまま終了してください。")}
+        )
+    if pending_closing_request(case) is not None:
+        raise ValidationError(
+            {"non_field_errors": _("この相談の終了はすでに承認を依頼しています。")}
+        )
+    follow_up_reason = follow_up_reason or ""
+    _check_closing(case, by, {"follow_up_reason": follow_up_reason})
+    request = ClosingRequest(
+        case=case,
+        closure_reason=reason,
+        follow_up_reason=follow_up_reason,
+        requested_by=by,
+    )
+    request.full_clean()
+    request.save()
     Note.objects.create(
         case=case,
-        kind=Note.Kind.CLOSED,
+        kind=Note.Kind.CLOSING_REQUESTED,
         closure_reason=reason,
         body=note.strip(),
         author=by,
-        created_at=case.closed_at,
+        created_at=request.requested_at,
     )
-    audit_record(actor=by, action="close", case=case, detail={"from": previous, "reason": reason})
+    audit_record(
+        actor=by,
+        action="closing",
+        case=case,
+        detail={"closing": "requested", "reason": reason},
+    )
+    return request
+
+
+def _pending_for_supervisor(case: Case, by: User) -> tuple[Case, ClosingRequest]:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.desk_id not in supervised_desk_ids(by):
+        raise ValidationError(
+            {"non_field_errors": _("終了を承認できるのは、このデスクのスーパーバイザーだけです。")}
+        )
+    request = pending_closing_request(case)
+    if request is None:
+        raise ValidationError({"non_field_errors": _("承認を待っている終了の依頼はありません。")})
+    return case, request
+
+
+@transaction.atomic
+def closing_request_approve(*, case: Case, by: User, now: datetime.datetime | None = None) -> Case:
+    """Approve the pending request: the case closes with the reason the counsellor gave."""
+    case, request = _pending_for_supervisor(case, by)
+    now = now or timezone.now()
+    case = _close(
+        case=case,
+        by=by,
+        reason=request.closure_reason,
+        note="",
+        data={"follow_up_reason": request.follow_up_reason},
+        now=now,
+        detail={"closing": "approved", "requested_by": request.requested_by_id},
+    )
+    request.status = ClosingRequest.Status.APPROVED
+    request.decided_by = by
+    request.decided_at = now
+    request.save(update_fields=["status", "decided_by", "decided_at"])
     return case
+
+
+@transaction.atomic
+def closing_request_return(
+    *, case: Case, by: User, comment: str, now: datetime.datetime | None = None
+) -> ClosingRequest:
+    """Send the pending request back to the counsellor with a comment; the case stays open."""
+    guard_free_text(comment=comment)
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("差し戻す理由を入力してください。")})
+    case, request = _pending_for_supervisor(case, by)
+    now = now or timezone.now()
+    request.status = ClosingRequest.Status.RETURNED
+    request.decided_by = by
+    request.decided_at = now
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    Note.objects.create(
+        case=case,
+        kind=Note.Kind.CLOSING_RETURNED,
+        body=comment.strip(),
+        author=by,
+        created_at=now,
+    )
+    audit_record(actor=by, action="closing", case=case, detail={"closing": "returned"})
+    return request
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.throttling import UserRateThrottle
 
-from accounts.access import desks_for, require_supervisor
+from accounts.access import desks_for, require_supervisor, supervised_desk_ids
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_record_many
 from cases import selectors, services
@@ -25,6 +25,7 @@ from cases.forms import (
     CaseEditForm,
     CaseFilterForm,
     CloseForm,
+    ClosingReturnForm,
     IntakeForm,
     NoteForm,
     ReassignForm,
@@ -47,7 +48,7 @@ EXPORT_MAX_ROWS = 10_000
 
 # Only a case reference may appear on a slip, never free text that could identify the person.
 REFERENCE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+){1,5}")
-FREE_TEXT_FIELDS = ("summary", "body", "reason", "note")
+FREE_TEXT_FIELDS = ("summary", "body", "reason", "note", "comment")
 
 
 @login_required
@@ -252,7 +253,11 @@ def _detail(request, case: Case, status: int = 200, **forms):
         "can_change": can_change,
         "result": selectors.suggestions_for_case(case, request.user),
         "reference": case.reference,
+        "closing_request": services.pending_closing_request(case),
+        "supervises": case.desk_id in supervised_desk_ids(request.user),
     }
+    if context["supervises"] and context["closing_request"] is not None:
+        context["return_form"] = forms.get("return_form") or ClosingReturnForm()
     if can_change:
         counsellors = selectors.assignable_counsellors(case)
         if case.assigned_to_id is not None:
@@ -262,6 +267,7 @@ def _detail(request, case: Case, status: int = 200, **forms):
             reassign_form=forms.get("reassign_form") or ReassignForm(counsellors=counsellors),
             close_form=forms.get("close_form") or CloseForm(),
             reopen_form=forms.get("reopen_form") or ReopenForm(),
+            needs_approval=not case.is_closed and services.closing_needs_approval(case),
         )
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -336,6 +342,66 @@ def case_close(request, reference):
         ),
         _("相談を終了しました。"),
     )
+
+
+@login_required
+@require_POST
+def case_closing_request(request, reference):
+    return _act(
+        request,
+        reference,
+        CloseForm,
+        "close_form",
+        lambda case, data: services.closing_request_submit(
+            case=case,
+            by=request.user,
+            reason=data["closure_reason"],
+            note=data["note"],
+            follow_up_reason=request.POST.get("follow_up_reason", ""),
+        ),
+        _("スーパーバイザーに終了の承認を依頼しました。"),
+    )
+
+
+@login_required
+@require_POST
+def case_closing_approve(request, reference):
+    case = selectors.case_get_for(request.user, reference)
+    try:
+        services.closing_request_approve(case=case, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("終了を承認しました。相談は終了しました。"))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def case_closing_return(request, reference):
+    case = selectors.case_get_for(request.user, reference)
+    form = ClosingReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.closing_request_return(
+                case=case, by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("終了の依頼を差し戻しました。"))
+            return redirect(case)
+    return _detail(request, case, status=400, return_form=form)
+
+
+@login_required
+@require_GET
+def closing_approvals(request):
+    """The requests to close a case that wait for a supervisor, at the user's desks."""
+    rows = selectors.pending_closing_requests_for(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/closing_approvals.html", {"page": page})
 
 
 @login_required

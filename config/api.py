@@ -8,7 +8,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from cases.api import CaseViewSet
+from cases.api import (
+    CaseClosingApproveView,
+    CaseClosingRequestView,
+    CaseClosingReturnView,
+    CaseViewSet,
+    ClosingRequestsView,
+)
 from catalogue.api import HsdsServiceViewSet, ServiceViewSet
 from deadlines.api import CaseClocksView, DeadlineBoardView
 from referrals.api import (
@@ -18,6 +24,7 @@ from referrals.api import (
     ReferralViewSet,
 )
 from stats.api import ReferralStatsCSVView, ReferralStatsView, ReferralStatsXLSXView
+from transfers.api import TransferViewSet
 from triage.api import SuggestionView
 
 # No `.json` suffixes: the statistics files have their own paths, and nothing else needs one.
@@ -28,6 +35,7 @@ router.register("hsds/services", HsdsServiceViewSet, basename="hsds-service")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("cases", CaseViewSet, basename="case")
+router.register("transfers", TransferViewSet, basename="transfer")
 
 
 @extend_schema(exclude=True)
@@ -68,6 +76,22 @@ urlpatterns = [
         name="case-clocks",
     ),
     path("deadlines/", DeadlineBoardView.as_view(), name="deadlines"),
+    re_path(
+        rf"^cases/(?P<reference>{CaseViewSet.lookup_value_regex})/closing-request/$",
+        CaseClosingRequestView.as_view(),
+        name="case-closing-request",
+    ),
+    re_path(
+        rf"^cases/(?P<reference>{CaseViewSet.lookup_value_regex})/closing-request/approve/$",
+        CaseClosingApproveView.as_view(),
+        name="case-closing-approve",
+    ),
+    re_path(
+        rf"^cases/(?P<reference>{CaseViewSet.lookup_value_regex})/closing-request/return/$",
+        CaseClosingReturnView.as_view(),
+        name="case-closing-return",
+    ),
+    path("closing-requests/", ClosingRequestsView.as_view(), name="closing-requests"),
     path("stats/referrals/", ReferralStatsView.as_view(), name="stats-referrals"),
     path("stats/referrals.csv", ReferralStatsCSVView.as_view(), name="stats-csv"),
     path("stats/referrals.xlsx", ReferralStatsXLSXView.as_view(), name="stats-xlsx"),

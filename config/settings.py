@@ -201,6 +201,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "deadlines",
+    "transfers",
     "stats",
     "retention",
     "reminders",
@@ -436,6 +437,11 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "ReferralOutcomeEnum": "referrals.models.Referral.Outcome",
         "ReferralMethodEnum": "referrals.models.Referral.Method",
+        "ClosureReasonEnum": "cases.models.Case.ClosureReason",
+        "ClosingRequestStatusEnum": "cases.models.ClosingRequest.Status",
+        "TransferStatusEnum": "transfers.models.CaseTransfer.Status",
+        "TransferConsentEnum": "transfers.models.Consent",
+        "TransferDeclineReasonEnum": "transfers.models.DeclineReason",
     },
 }
 

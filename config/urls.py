@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("follow-ups/", include("referrals.urls")),
     path("deadlines/", include("deadlines.urls")),
+    path("transfers/", include("transfers.urls")),
     path("stats/", include("stats.urls")),
     path("retention/", include("retention.urls")),
     path("api/v1/", include("config.api")),

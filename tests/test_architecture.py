@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PACKAGES = ("config", "core", "audit", "accounts", "catalogue", "triage", "cases", "referrals")
-PACKAGES += ("deadlines", "stats", "retention", "reminders")
+PACKAGES += ("deadlines", "transfers", "stats", "retention", "reminders")
 
 pytestmark = pytest.mark.skipif(
     not LINT_IMPORTS.exists(), reason="import-linter is not installed in this environment"

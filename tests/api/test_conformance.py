@@ -101,6 +101,26 @@ DATA_RULES: dict[str, set[str]] = {
         "outcome",
     },
     "POST /api/v1/referrals/suggestions/": {"desk"},
+    # A case of the user's desk, open, not already offered or waiting for closing approval;
+    # another desk that exists.
+    "POST /api/v1/transfers/": {"case", "to_desk", "non_field_errors"},
+    # Only a pending offer, by a counsellor of the receiving (or, to withdraw, sending) desk.
+    "POST /api/v1/transfers/{id}/accept/": {"non_field_errors"},
+    "POST /api/v1/transfers/{id}/decline/": {"non_field_errors"},
+    "POST /api/v1/transfers/{id}/withdraw/": {"non_field_errors"},
+    # Only a case whose desk wants approval for it, once, with a reason for open follow-ups.
+    "POST /api/v1/cases/{reference}/closing-request/": {
+        "status",
+        "follow_up_reason",
+        "non_field_errors",
+    },
+    # Only a supervisor of the case's desk, and only a pending request; a comment not blank.
+    "POST /api/v1/cases/{reference}/closing-request/approve/": {
+        "status",
+        "follow_up_reason",
+        "non_field_errors",
+    },
+    "POST /api/v1/cases/{reference}/closing-request/return/": {"comment", "non_field_errors"},
     # "to" on or after "from".
     "GET /api/v1/cases/": {"desk", "to"},
     # Desks the user supervises; a period (from-to, or the 年度) with a completed month.
@@ -108,10 +128,19 @@ DATA_RULES: dict[str, set[str]] = {
     "GET /api/v1/stats/referrals.csv": {"desk", "from", "fiscal_year"},
     "GET /api/v1/stats/referrals.xlsx": {"desk", "from", "fiscal_year"},
 }
-FREE_TEXT = {"summary", "reason", "body"}
+FREE_TEXT = {"summary", "reason", "body", "note", "comment"}
 # Request fields that name a stored row or a code kept as data.
-REFERENCES = {"desk", "assigned_to", "service", "platform", "referral", "follow_up_reason"}
-REFERENCES |= {"kind"}
+REFERENCES = {
+    "desk",
+    "assigned_to",
+    "service",
+    "platform",
+    "referral",
+    "follow_up_reason",
+    "case",
+    "to_desk",
+    "kind",
+}
 
 # The rows the role can see, filled before each test; read while requests are generated.
 KNOWN: dict[str, list[Any]] = {}
@@ -127,11 +156,19 @@ def _known_values(get: Callable[[str], Any]) -> dict[str, list[Any]]:
     for reference in references[:8]:
         referrals += [row["id"] for row in get(f"/api/v1/cases/{reference}/referrals/")["results"]]
     follow_ups = [row["id"] for row in get("/api/v1/follow-ups/")["results"][:20]]
+    transfers = [
+        row["id"]
+        for path in ("/api/v1/transfers/incoming/", "/api/v1/transfers/sent/")
+        for row in get(path)["results"][:10]
+    ]
     services = [row["slug"] for row in get("/api/v1/catalogue/services/")["results"]]
     return {
         "reference": references,
         "referral": referrals,
         "follow_up": follow_ups,
+        "transfer": transfers,
+        "case": references,
+        "to_desk": ["gifu-city", "gifu-hs"],
         "service": services,
         "desk": sorted({case["desk"] for case in cases}),
         "assigned_to": sorted({case["assigned_to"] for case in cases if case["assigned_to"]}),
@@ -221,6 +258,8 @@ def in_process(known) -> Iterator[None]:
 
 
 def _path_values(operation_path: str, name: str) -> list[Any]:
+    if name == "id" and "/transfers/" in operation_path:
+        return KNOWN["transfer"]
     if name == "id":
         return KNOWN["follow_up" if "/follow-ups/" in operation_path else "referral"]
     return KNOWN.get({"slug": "service"}.get(name, name), [])

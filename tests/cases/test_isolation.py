@@ -31,6 +31,8 @@ from catalogue.models import Service
 from referrals import services as referral_services
 from referrals.models import DeletionRequest, DesignatedPlatform, FollowUp, Referral
 from tests.factories import MembershipFactory
+from transfers import services as transfer_services
+from transfers.models import CaseTransfer
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +43,13 @@ OBJECT_KEYS = {
     "referral_id": Referral,
     "deletion_request_id": DeletionRequest,
     "follow_up_id": FollowUp,
+    "transfer_id": CaseTransfer,
 }
 # Route parameters that name nothing of a case: catalogue slugs, statistics tables, formats,
 # the user's own API tokens (tests/accounts/test_tokens.py: another's token is untouched).
 NON_CASE_KEYS = {"slug", "table", "fmt", "format", "token_id"}
 # The rows a case owns; the fixture below makes one of each.
-CASE_ROWS = (Note, Referral, DeletionRequest, FollowUp)
+CASE_ROWS = (Note, Referral, DeletionRequest, FollowUp, CaseTransfer)
 METHODS = ("get", "post", "patch")
 # The admin site is for site administrators only (is_staff), who are not desk staff.
 SKIPPED_NAMESPACES = {"admin"}
@@ -127,8 +130,10 @@ LIST_ROUTES = list_routes()
 
 
 @pytest.fixture
-def rows(case, counsellor) -> dict:
-    """The owner's case with one row of each kind it owns: note, referral, request, follow-up."""
+def rows(case, counsellor, school_desk) -> dict:
+    """The owner's case with one row of each kind it owns: note, referral, request, follow-up,
+    and an offer to hand it to the school desk (tests/transfers has the matrix of its states).
+    """
     today = timezone.localdate()
     note = case_services.note_add(case=case, by=counsellor, body="電話で状況を確認した。")
     referral = referral_services.referral_record(
@@ -146,6 +151,9 @@ def rows(case, counsellor) -> dict:
         recorded_by=counsellor,
         referral=referral,
     )
+    transfer = transfer_services.transfer_offer(
+        case=case, by=counsellor, to_desk=school_desk, consent="person"
+    )
     case.refresh_from_db()
     return {
         Case: case,
@@ -153,6 +161,7 @@ def rows(case, counsellor) -> dict:
         Referral: referral,
         DeletionRequest: request,
         FollowUp: referral.follow_ups.get(kind=FollowUp.Kind.REFERRAL),
+        CaseTransfer: transfer,
     }
 
 
@@ -168,6 +177,9 @@ def state(rows: dict) -> tuple:
         list(case.referrals.values_list("id", "status", "outcome")),
         list(case.deletion_requests.values_list("id", "sent_on")),
         list(case.follow_ups.values_list("id", "due_on", "done_at")),
+        case.desk_id,
+        list(case.transfers.values_list("id", "status")),
+        list(case.closing_requests.values_list("id", "status")),
     )
 
 
@@ -189,6 +201,13 @@ def test_the_matrix_covers_the_case_endpoints():
         "/api/v1/cases/<reference>/notes/",
         "/api/v1/cases/<reference>/referrals/",
         "/follow-ups/cases/<reference>/deletion-request/",
+        "/cases/<reference>/closing/request/",
+        "/cases/<reference>/closing/approve/",
+        "/cases/<reference>/closing/return/",
+        "/api/v1/cases/<reference>/closing-request/",
+        "/api/v1/cases/<reference>/closing-request/approve/",
+        "/api/v1/cases/<reference>/closing-request/return/",
+        "/transfers/offer/<reference>/",
     ):
         assert expected in ROUTES
 
@@ -197,6 +216,9 @@ def test_the_matrix_covers_the_endpoints_keyed_by_a_rows_own_id():
     assert ROUTES["/api/v1/referrals/<pk>/"] == {"pk": Referral}
     assert ROUTES["/api/v1/follow-ups/<pk>/"] == {"pk": FollowUp}
     assert ROUTES["/api/v1/follow-ups/<pk>/record/"] == {"pk": FollowUp}
+    for step in ("accept", "decline", "withdraw"):
+        assert ROUTES[f"/api/v1/transfers/<pk>/{step}/"] == {"pk": CaseTransfer}
+        assert ROUTES[f"/transfers/<transfer_id>/{step}/"] == {"transfer_id": CaseTransfer}
     assert ROUTES["/follow-ups/<follow_up_id>/record/"] == {"follow_up_id": FollowUp}
     assert ROUTES["/follow-ups/referrals/<referral_id>/status/"] == {"referral_id": Referral}
 

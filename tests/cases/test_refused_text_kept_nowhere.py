@@ -132,6 +132,40 @@ def test_refused_text_reaches_no_table_log_or_broker(
     assert _broker_files_holding_the_marker() == []
 
 
+def test_refused_closing_request_and_return_texts_reach_no_table_log_or_broker(
+    web, api, counsellor, supervisor, open_case, desk, caplog, published
+):
+    from accounts.models import Desk
+
+    caplog.set_level(logging.DEBUG)
+    Desk.objects.filter(pk=desk.pk).update(closing_needs_approval=True)
+    urgent = open_case(flags=["suicidal"])
+    reference = urgent.reference
+    answers = [
+        web(counsellor).post(
+            f"/cases/{reference}/closing/request/", {"closure_reason": "resolved", "note": REFUSED}
+        ),
+        api(counsellor).post(
+            f"/api/v1/cases/{reference}/closing-request/",
+            {"closure_reason": "resolved", "note": REFUSED},
+            format="json",
+        ),
+    ]
+    services.closing_request_submit(case=urgent, by=counsellor, reason="resolved")
+    answers += [
+        web(supervisor).post(f"/cases/{reference}/closing/return/", {"comment": REFUSED}),
+        api(supervisor).post(
+            f"/api/v1/cases/{reference}/closing-request/return/",
+            {"comment": REFUSED},
+            format="json",
+        ),
+    ]
+    assert [answer.status_code for answer in answers] == [400, 400, 400, 400]
+    assert _rows_holding_the_marker() == []
+    assert [record.getMessage() for record in caplog.records if MARKER in record.getMessage()] == []
+    assert [body for body in published if MARKER in body] == []
+
+
 def test_the_scan_finds_the_marker_where_text_is_stored(case, counsellor):
     services.note_add(case=case, by=counsellor, body=f"{MARKER}について続報。")
     assert "cases_note" in _rows_holding_the_marker()
