@@ -9,7 +9,9 @@ a year after the last closing (every summary is shredded) and five years after i
 case is deleted). Meanwhile another process opens an intake through the service every few
 milliseconds and watches its own backend in pg_stat_activity for lock waits. Prints the
 sweep's rate per second, the intakes' latencies, and the longest lock wait an intake had
-during each phase next to a quiet baseline (target: at most 100 ms).
+during each phase next to a quiet baseline (target: at most 100 ms). ``--phase-seconds``
+stops each phase after that long, for a rate measured on the full table in bounded time; a
+phase stopped early says so. Run again, it goes on where the last run stopped.
 """
 
 import argparse
@@ -130,21 +132,25 @@ def report(name: str, intakes: Intakes) -> None:
     )
 
 
-def phase(name: str, now: datetime.datetime, batch: int) -> None:
+def phase(name: str, now: datetime.datetime, batch: int, seconds: float | None) -> None:
+    """Run the sweep, run after run, until nothing is due or ``seconds`` have passed."""
     with Intakes() as intakes:
         started = time.monotonic()
         shredded = deleted = 0
-        while True:
+        finished = False
+        while seconds is None or time.monotonic() - started < seconds:
             result = retention_sweep(now=now, batch_size=batch, max_batches=50)
             shredded += len(result.shredded)
             deleted += len(result.deleted)
             if not result.shredded and not result.deleted:
+                finished = True
                 break
         took = time.monotonic() - started
     done = shredded + deleted
+    rest = "" if finished else f"; stopped after {seconds:.0f} s with cases still due"
     print(
         f"{name}: {shredded} shredded, {deleted} deleted in {took:.1f} s "
-        f"({done / took:.0f} cases/s, batches of {batch})"
+        f"({done / took:.0f} cases/s, batches of {batch}){rest}"
     )
     report(name, intakes)
 
@@ -159,6 +165,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument(
+        "--phase-seconds",
+        type=float,
+        default=None,
+        help="stop each phase after this long (the rate and lock waits are measured until then)",
+    )
     arguments = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/retention.py measures PostgreSQL: set DATABASE_URL=postgres://…")
@@ -183,9 +195,10 @@ def main() -> None:
     assert last is not None and last.closed_at is not None
     print(f"{arguments.cases} closed bench cases; the last closed {last.closed_at:%Y-%m-%d}")
     baseline(10)
-    phase("shredding", last.closed_at + datetime.timedelta(days=366), arguments.batch)
+    limit = arguments.phase_seconds
+    phase("shredding", last.closed_at + datetime.timedelta(days=366), arguments.batch, limit)
     later = last.closed_at.replace(year=last.closed_at.year + 5) + datetime.timedelta(days=1)
-    phase("deletion", later, arguments.batch)
+    phase("deletion", later, arguments.batch, limit)
 
 
 if __name__ == "__main__":
