@@ -166,6 +166,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument(
+        "--phases",
+        default="shredding,deletion",
+        help="which phases to run, comma-separated (a later run can go on with deletion only)",
+    )
+    parser.add_argument(
         "--phase-seconds",
         type=float,
         default=None,
@@ -195,10 +200,13 @@ def main() -> None:
     assert last is not None and last.closed_at is not None
     print(f"{arguments.cases} closed bench cases; the last closed {last.closed_at:%Y-%m-%d}")
     baseline(10)
-    limit = arguments.phase_seconds
-    phase("shredding", last.closed_at + datetime.timedelta(days=366), arguments.batch, limit)
-    later = last.closed_at.replace(year=last.closed_at.year + 5) + datetime.timedelta(days=1)
-    phase("deletion", later, arguments.batch, limit)
+    limit, phases = arguments.phase_seconds, arguments.phases.split(",")
+    if "shredding" in phases:
+        shred_at = last.closed_at + datetime.timedelta(days=366)
+        phase("shredding", shred_at, arguments.batch, limit)
+    if "deletion" in phases:
+        later = last.closed_at.replace(year=last.closed_at.year + 5) + datetime.timedelta(days=1)
+        phase("deletion", later, arguments.batch, limit)
 
 
 if __name__ == "__main__":
