@@ -139,7 +139,15 @@ ACTIONS = {
 
 
 def _system_audit(entries: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-    """Seal one entry per case of a batch into the chain at once: the sweep acts, nobody signed in."""
+    """Seal one entry per case of a batch into the chain at once: the sweep acts, nobody signed in.
+
+    The chain's lock is held from here to the commit, and every intake's own entry waits for
+    it: the batch's deferred foreign-key checks run now, before the lock, so that the commit
+    that follows has nothing left to check.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     ip, via = current_origin()
     chain.append(
         [

@@ -134,8 +134,10 @@ class TransferViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.transfers_for(self.request.user).select_related("from_desk", "to_desk")
 
-    def _page(self, rows, serializer_class):
+    def _page(self, rows, serializer_class, *, shows_cases: bool = True):
         page = self.paginate_queryset(rows)
+        if shows_cases:
+            services.transfers_shown(user=self.request.user, transfers=page or [])
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
     @extend_schema(responses=IncomingTransferSerializer(many=True))
@@ -154,7 +156,10 @@ class TransferViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], url_path="handed-over")
     def handed_over(self, request):
         """Cases my desks handed over: the reference, dates, desk and outcome when known."""
-        return self._page(selectors.handed_over_for(request.user), HandedOverSerializer)
+        # A stub shows the reference and dates of a case that is no longer the desk's.
+        return self._page(
+            selectors.handed_over_for(request.user), HandedOverSerializer, shows_cases=False
+        )
 
     @extend_schema(request=TransferCreateSerializer, responses={201: TransferSerializer})
     def create(self, request):

@@ -5,8 +5,11 @@ under the receiving desk, each naming both.
 """
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.access import desk_ids_for
 from accounts.models import Desk, Membership, User
 from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from cases.models import Case, ClosingRequest, Note
 from transfers.models import CaseTransfer, Consent, DeclineReason
 
@@ -181,3 +184,21 @@ def refuse_closing_while_pending(sender, *, case: Case, **kwargs) -> None:
                 )
             }
         )
+
+
+@dataclass
+class _Shown:
+    reference: str
+    desk_id: int
+
+
+def transfers_shown(*, user: User | AnonymousUser, transfers: Iterable[CaseTransfer]) -> None:
+    """Record that a list showed these offers' cases (their codes) to the user.
+
+    An offer is a case still at the sending desk, so each entry names that desk.
+    """
+    audit_record_many(
+        actor=user,
+        action=AuditEntry.Action.LIST,
+        cases=[_Shown(t.reference, t.from_desk_id) for t in transfers],
+    )

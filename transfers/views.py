@@ -28,6 +28,7 @@ def incoming(request):
         request.GET.get("page")
     )
     sent = Paginator(selectors.sent_for(request.user), PAGE_SIZE).get_page(request.GET.get("sent"))
+    services.transfers_shown(user=request.user, transfers=[*page, *sent])
     return render(
         request,
         "transfers/incoming.html",
