@@ -2,8 +2,10 @@
 
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, ForeignKey, Model, OuterRef
@@ -32,8 +34,16 @@ ROLLUPS: tuple[type[Model], ...] = (
     OpenFollowUpRollup,
     IntakeRollup,
 )
-PROJECT_APPS = {"audit", "accounts", "catalogue", "triage", "cases", "referrals", "stats"}
-PROJECT_APPS |= {"retention", "reminders"}
+
+
+def project_apps() -> set[str]:
+    """The product's own apps (a folder at the top of the project), so a new one is checked too."""
+    root = Path(settings.BASE_DIR).resolve()
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == root
+    }
 
 
 def unapplied_migrations() -> list[str]:
@@ -82,8 +92,9 @@ def rollups_differing() -> list[str]:
 def orphan_rows() -> dict[str, int]:
     """Return, per model and link, how many rows point at a row that does not exist."""
     found = {}
+    ours = project_apps()
     for model in apps.get_models():
-        if model._meta.app_label not in PROJECT_APPS or model._meta.proxy:
+        if model._meta.app_label not in ours or model._meta.proxy:
             continue
         for fk in model._meta.concrete_fields:
             if not isinstance(fk, ForeignKey):

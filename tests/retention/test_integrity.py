@@ -45,3 +45,25 @@ def test_a_rollup_that_differs_from_its_base_table_fails_the_check(closed_case):
     assert "IntakeRollup" in integrity_problems()["rollups"]
     # The check rebuilt in a transaction it rolled back: the wrong count is still there to see.
     assert IntakeRollup.objects.filter(desk_id=case.desk_id, count=7).exists()
+
+
+def test_the_product_apps_are_found_without_a_list_and_none_of_the_libraries():
+    from retention.integrity import project_apps
+
+    ours = project_apps()
+    assert {"cases", "referrals", "deadlines", "transfers", "retention"} <= ours
+    assert not ours & {"admin", "auth", "axes", "otp_totp", "simple_history"}
+
+
+def test_a_row_that_names_a_deleted_case_fails_the_check(closed_case):
+    from cases.models import Note
+
+    case = closed_case()
+    note = case.notes.first()
+    # Foreign keys are checked at commit, which a test never reaches: the row can dangle here.
+    Note.objects.filter(pk=note.pk).update(case_id=case.pk + 10_000)
+    try:
+        assert "cases.Note.case=1" in integrity_problems()["orphans"]
+    finally:
+        Note.objects.filter(pk=note.pk).update(case_id=case.pk)
+    assert "orphans" not in integrity_problems()
