@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -49,7 +50,11 @@ def content(entry: AuditEntry) -> bytes:
 
 def seal(previous: str, entry: AuditEntry) -> str:
     """Return the HMAC-SHA256 of the previous seal and this entry's content."""
-    return hmac.new(_key(), previous.encode() + b"\n" + content(entry), hashlib.sha256).hexdigest()
+    return _seal(previous, content(entry))
+
+
+def _seal(previous: str, body: bytes) -> str:
+    return hmac.new(_key(), previous.encode() + b"\n" + body, hashlib.sha256).hexdigest()
 
 
 def _lock() -> None:
@@ -58,15 +63,60 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
 
 
+class _Insert:
+    """One INSERT of many entries, rendered before the chain's lock is taken.
+
+    Every other append waits while the lock is held, so the work that does not need the
+    previous seal (each entry's canonical content, the statement and its parameters) is done
+    first; under the lock only the seals are computed and the one statement runs.
+    """
+
+    def __init__(self, entries: Sequence[AuditEntry]):
+        self.entries = entries
+        self.bodies = [content(entry) for entry in entries]
+        meta = AuditEntry._meta
+        self.fields = [f for f in meta.concrete_fields if f is not meta.pk]
+        self.seal_at = self.fields.index(meta.get_field("seal"))
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column or f.attname) for f in self.fields)
+        row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        self.sql = (
+            f"INSERT INTO {quote(meta.db_table)} "
+            f"({columns}) VALUES {', '.join([row] * len(entries))} "
+            f"RETURNING {quote(meta.pk.column or meta.pk.attname)}"
+        )
+        self.rows = [
+            [f.get_db_prep_save(f.pre_save(entry, add=True), connection) for f in self.fields]
+            for entry in entries
+        ]
+
+    def run(self, previous: str) -> None:
+        params: list[Any] = []
+        for entry, body, row in zip(self.entries, self.bodies, self.rows, strict=True):
+            entry.seal = previous = _seal(previous, body)
+            row[self.seal_at] = entry.seal
+            params += row
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            for entry, (pk,) in zip(self.entries, cursor.fetchall(), strict=True):
+                entry.pk = pk
+                entry._state.adding = False
+                entry._state.db = connection.alias
+
+
 def append(entries: Sequence[AuditEntry]) -> None:
     """Seal and store the entries at the end of the chain, in one serialised transaction."""
     if not entries:
         return
+    insert = _Insert(entries) if connection.vendor == "postgresql" and len(entries) > 1 else None
     with transaction.atomic():
         _lock()
         previous = (
             AuditEntry.objects.order_by("-id").values_list("seal", flat=True).first() or GENESIS
         )
+        if insert is not None:
+            insert.run(previous)
+            return
         for entry in entries:
             entry.seal = seal(previous, entry)
             previous = entry.seal
