@@ -52,15 +52,15 @@ def intake_loop(stop, results) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    waits: list[float] = []
+    waits: list[tuple[float, str]] = []
     watching = threading.Event()
 
     def watch() -> None:
-        started: dict[object, float] = {}
+        started: dict[object, tuple[float, str]] = {}
         with connections["default"].cursor() as cursor:
             while not watching.is_set():
                 cursor.execute(
-                    "SELECT query_start FROM pg_stat_activity "
+                    "SELECT query_start, wait_event FROM pg_stat_activity "
                     "WHERE pid = %s AND wait_event_type = 'Lock'",
                     [pid],
                 )
@@ -68,9 +68,10 @@ def intake_loop(stop, results) -> None:
                 now = time.monotonic()
                 for key in list(started):
                     if row is None or row[0] != key:
-                        waits.append(now - started.pop(key))
+                        began, event = started.pop(key)
+                        waits.append((now - began, event))
                 if row is not None:
-                    started.setdefault(row[0], now)
+                    started.setdefault(row[0], (now, row[1]))
                 time.sleep(0.002)
         connections.close_all()
 
@@ -124,12 +125,21 @@ def report(name: str, intakes: Intakes) -> None:
         return
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    longest_wait = max(intakes.waits, default=0.0)
+    longest_wait = max((wait for wait, _ in intakes.waits), default=0.0)
     print(
         f"  intakes during {name}: {len(samples)}, median {ms(statistics.median(samples))}, "
         f"p99 {ms(p99)}, longest {ms(ordered[-1])}; lock waits seen {len(intakes.waits)}, "
         f"longest {ms(longest_wait)}"
     )
+    by_lock: dict[str, list[float]] = {}
+    for wait, event in intakes.waits:
+        by_lock.setdefault(event, []).append(wait)
+    for event, waits in sorted(by_lock.items()):
+        waits.sort()
+        print(
+            f"    waiting for a {event} lock: {len(waits)} times, median "
+            f"{ms(statistics.median(waits))}, longest {ms(waits[-1])}"
+        )
 
 
 def phase(name: str, now: datetime.datetime, batch: int, seconds: float | None) -> None:
