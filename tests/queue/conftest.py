@@ -60,6 +60,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 def free_port(start: int = 6390) -> int:
+    """Return the first port from ``start`` that nobody listens on.
+
+    ``TEST_PORT_OFFSET`` moves every search, so that two suites run side by side (CI runs the
+    SQLite and PostgreSQL suites at once) never probe the same ports.
+    """
+    start += int(os.environ.get("TEST_PORT_OFFSET", "0"))
     for port in range(start, start + 500):
         with socket.socket() as probe:
             try:
