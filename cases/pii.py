@@ -976,10 +976,16 @@ _PERSON_NOUN_AFTER = re.compile(
     "|と名乗|を名乗|と呼ばれ)"
     # 『ケイタ』ことKeita Mori: the quoted word is what the person is called.
     "|^[』」]こと(?![をがはにでも])"
+    # A school year or an age beside a word marks a person: ミユ 中3, ユウナ（高1）, (17歳).
+    "|^[』」]?\\s?[(（]?(?:小|中|高|大|大学)[1-6](?:年(?:生)?)?(?:[)）、,』」]|\\s|$)"
+    "|^[』」]?\\s?[(（][0-9]{1,2}歳"
+    # What a person is called or named by: Rikuto（源氏名）, …の名前で, …名義の口座.
+    "|^[』」]?\\s?[(（](?:源氏名|本名|仮名|芸名|ニックネーム|あだ名|ハンドルネーム|偽名)"
+    "|^[』」]?(?:の)?(?:名前|名義|本名)で|^名義"
 )
 _PARTICLE_AFTER = re.compile("^(?:から|には|とは|が|に|と|は|も)")
 _PERSON_ACTION = re.compile(
-    "言わ|言っ|言い|書い|書か|書き|送っ|送ら|送り|送れ|投稿|載せ|上げ|晒|脅|殴|蹴|叩|撮|拡散|無視"
+    "言わ|言っ|言い|書い|書か|書き|送っ|送ら|送り|送れ|投稿|載せ|上げ|晒|脅|殴|蹴|叩|撮|拡散|無視|流し|流さ"
     "|誘|要求|外さ|外し|ブロック|悪口|暴言|連絡|電話|メッセージ|DM|LINE|いじめ|からか|回さ|回し|広め"
     "|泣|遊|会|知り合|付き合|喧嘩|けんか|やっ|やら|使っ|使わ|作っ|作ら|取っ|取ら|盗|奪|騙|だま"
     "|ばら|なりすま|させ|笑|罵倒|罵|中傷|揶揄|怖が|『|「"
@@ -1319,10 +1325,18 @@ _NOT_HIRAGANA_NAMES = _words(
 # Named in a role: 加害者は杉本（同じクラス）, 相手は大塚という上級生.
 _ROLE_SLOT = re.compile(
     "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|書き込んだ人|送信者"
-    f"|{_RELATIONS})"
+    "|相談者|被害者|被害生徒|投稿主|中心人物|中心|リーダー格"
+    # A cleft names who did it: 投稿したのはアキラ、拡散したのはすずだよ.
+    f"|(?:した|った|いた|んだ|てた|られた|された)の|{_RELATIONS})"
     "(?:は|が|:|：)[、\\s]?"
     f"([{_KANJI}]{{1,4}}|[{_KATAKANA}]{{2,10}}|[{_HIRAGANA}]{{2,6}})"
-    "(?=\\s?[(（、。,]|という|って|で|と|\\s?\\(|$)"
+    "(?=\\s?[(（、。,]|という|って|で(?:す)?|だ|じゃ|と|\\s?\\(|$)"
+)
+# A person's note in brackets: 相談者（ゆいな）, 被害生徒（ミナ）.
+_BRACKETED_PERSON = re.compile(
+    "(?:相談者|被害者|加害者|被害生徒|加害生徒|本人|相手|投稿者"
+    f"|{_RELATIONS})"
+    f"[(（]([{_KATAKANA}]{{2,10}}|[{_HIRAGANA}]{{2,6}})[)）]"
 )
 # Romaji written as Japanese names are (Taro, Yamada): syllables of Hepburn romanisation.
 _ROMAJI_WORD = re.compile(
@@ -1479,7 +1493,9 @@ def _katakana_full_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int
         start, end = match.span()
         middle = start + len(first)
         parts = (tokens_at.get((start, middle)), tokens_at.get((middle + 1, end)))
-        if all(part is not None and part.is_person_name for part in parts):
+        if all(part is not None and part.is_person_name for part in parts) or _in_person_context(
+            norm, start, end
+        ):
             spans.append((start, end))
     return spans
 
@@ -1575,7 +1591,7 @@ def _hiragana_after_relation(norm: str) -> list[tuple[int, int]]:
     return spans
 
 
-_NAME_DELIMITER = re.compile("\\s?[(（、。,]|という|って|で|と|$")
+_NAME_DELIMITER = re.compile("\\s?[(（、。,]|という|って|で|と|だ|じゃ|$")
 _NOT_IN_A_NAME = frozenset({"動詞", "助動詞", "形容詞", "助詞", "副詞", "代名詞", "連体詞"})
 
 
@@ -1643,6 +1659,135 @@ def _role_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             if _is_katakana_common(word, tokens_at, (start, end)) or (tokens and not known):
                 continue
         spans.append((start, end))
+    return spans
+
+
+def _bracketed_people(norm: str) -> list[tuple[int, int]]:
+    """Return a kana word in brackets after a word for a person: 相談者（ゆいな）."""
+    spans = []
+    for match in _BRACKETED_PERSON.finditer(norm):
+        word = match.group(1)
+        if word in _NOT_HIRAGANA_NAMES or word in _KATAKANA_COMMON or _SNS_WORD.fullmatch(word):
+            continue
+        spans.append(match.span(1))
+    return spans
+
+
+# A kana word opening a clause, then a particle: なおやとけいごに…取られた, ことねのアカウント.
+_CLAUSE_START = re.compile(f"(?:^|(?<=[。、！？!?\n「『（( ]))(?=[{_HIRAGANA}{_KATAKANA}])")
+_SUBJECT_PARTICLE = re.compile("(?:から|って|との|には|とは|が|は|に|と|も|の)")
+# What follows との or の when the word before is someone: ことねのアカウント, あかりとのトーク.
+_WITH_SOMEONE_AFTER = re.compile(
+    "(?:トーク|LINE|ライン|やりとり|やり取り|会話|DM|関係|写真|動画|画像|投稿|アカウント|アカ|裏アカ)"
+)
+# Parts of speech a kana word may be read as and still be a given name (あかり, すず, あおい).
+_NAME_LIKE_POS = frozenset({"名詞", "動詞", "形容詞", "助動詞"})
+
+
+def _kana_word_could_be_name(word: str) -> bool:
+    """Return whether a kana word opening a clause may be a given name, by the dictionary.
+
+    A word it does not know (なおや, ことね, ゆいぴ) may; one it knows as a name may; a common
+    word may when its katakana spelling is a name (あかり: アカリ); a pronoun, adverb,
+    conjunction or interjection (それ, もう, でも, ねえ) may not.
+    """
+    if word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES or word in _KATAKANA_COMMON:
+        return False
+    # みなさん, ばあちゃん: a word with its title is read (or not) by _kana_titled_names.
+    if _KANA_TITLE.search(word):
+        return False
+    if _could_be_name(word):
+        return True
+    entries = [entry.part_of_speech() for entry in _dictionary().lookup(word)]
+    if not entries:
+        return True
+    if any(pos[0] not in _NAME_LIKE_POS for pos in entries):
+        return False
+    if _HIRAGANA_CHAR.match(word):
+        return _could_be_name(_to_katakana(word))
+    # A katakana word the dictionary knows only as something else (クラス) is that thing.
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _is_function_word(word: str) -> bool:
+    """Return whether the dictionary reads the word as other than a noun: すでに, それから."""
+    entries = [entry.part_of_speech()[0] for entry in _dictionary().lookup(word)]
+    return bool(entries) and all(pos != "名詞" for pos in entries)
+
+
+@lru_cache(maxsize=4096)
+def _is_word(word: str) -> bool:
+    return bool(_dictionary().lookup(word))
+
+
+def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return kana words that open a clause and stand where a person does.
+
+    The word ends before the first particle after which the clause reads as about a person:
+    a person's act (が…流した, に…取られた), something a person owns or shares (のアカウント,
+    とのトーク), or another name joined by と. Only with SudachiPy (its dictionary tells a
+    name from a pronoun or an adverb).
+    """
+    if not tokens:
+        return []
+    tokens_at = _tokens_at(tokens)
+    spans = []
+    for opening in _CLAUSE_START.finditer(norm):
+        start = opening.start()
+        script = _HIRAGANA if _HIRAGANA_CHAR.match(norm[start]) else _KATAKANA
+        run_end = start
+        while (
+            run_end < len(norm) and run_end - start < 6 and re.match(f"[{script}]", norm[run_end])
+        ):
+            run_end += 1
+        for end in range(start + 2, run_end + 1):
+            word = norm[start:end]
+            # A katakana word is the whole run, and not a thing the dictionary knows (クラス).
+            if script == _KATAKANA and (
+                end != run_end or _is_katakana_common(word, tokens_at, (start, end))
+            ):
+                continue
+            # しずく店長: before a title any kana word that is not a function word is a name.
+            title = _TITLE_AFTER.match(norm, end)
+            if (
+                title
+                and title.group() not in ("さん", "氏")
+                and word not in _NOT_HIRAGANA_NAMES
+                and word not in _NOT_KANA_NAMES
+                and not _KANA_TITLE.search(word)
+                and not _is_function_word(word)
+            ):
+                spans.append((start, end))
+                break
+            particle = _SUBJECT_PARTICLE.match(norm, end)
+            if particle is None:
+                continue
+            with_particle = norm[start : particle.end()]
+            if not _kana_word_could_be_name(word) or _is_function_word(with_particle):
+                continue
+            # こども is no name and も: a one-kana particle that ends a known word is that word's.
+            if len(particle.group()) == 1 and particle.group() != "が" and _is_word(with_particle):
+                continue
+            after = particle.end()
+            kind = particle.group()
+            if kind in ("の", "との"):
+                personal = bool(_WITH_SOMEONE_AFTER.match(norm, after)) or bool(
+                    _POSSESSOR_AFTER.match(norm, end)
+                )
+            elif kind == "と":
+                # いちかとりおが: two words that may both be names, joined as a subject.
+                other = re.match(
+                    f"([{script}]{{2,6}}?)(?:が|に|は|から|の)", norm[after : after + 9]
+                )
+                personal = other is not None and _kana_word_could_be_name(other.group(1))
+            else:
+                personal = kind != "と" and bool(
+                    _PERSON_ACTION.search(_clause_after(norm, after, 20))
+                )
+            if personal:
+                spans.append((start, end))
+                break
     return spans
 
 
@@ -1751,7 +1896,7 @@ _COUNTED_ITEM = (
 _COUNTED_LIST = re.compile(
     f"(?:(?<![{_KATAKANA}{_HIRAGANA}{_KANJI}A-Za-z])|(?<=[はがもをにでの、「『 ])(?=[{_HIRAGANA}])"
     f"|(?<=[{_HIRAGANA}])(?=[{_KATAKANA}A-Za-z]))"
-    f"((?:{_COUNTED_ITEM})(?:[、,・と](?:{_COUNTED_ITEM})){{1,6}})"
+    f"((?:{_COUNTED_ITEM})(?:(?:[、,・]\\s?|と)(?:{_COUNTED_ITEM})){{1,6}})"
     "(?=の(?:[0-9二三四五六七八九十]+|ふた|さん|よ)(?:人|名)|の二人|の三人|ら(?:が|に|から|は|の))"
 )
 
@@ -1764,10 +1909,12 @@ def _counted_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         position = match.start(1)
         items: list[tuple[int, int]] = []
         named = 0
-        for item in re.split("([、,・と])", match.group(1)):
+        # ひろと、かいせい: with commas, a と inside an item is part of a name.
+        separator = "([、,・]\\s?)" if re.search("[、,・]", match.group(1)) else "(と)"
+        for item in re.split(separator, match.group(1)):
             start, end = position, position + len(item)
             position = end
-            if item in ("、", ",", "・", "と"):
+            if item.strip() in ("、", ",", "・", "と"):
                 continue
             if not item:
                 break
@@ -1868,6 +2015,8 @@ def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         + _latin_slot_names(norm)
         + _katakana_title_names(norm, tokens)
         + _counted_names(norm, tokens)
+        + _bracketed_people(norm)
+        + _clause_subject_names(norm, tokens)
     )
     spans = sorted(spans + _surname_words(norm, tokens, spans))
     spans = sorted(spans + _joined_names(norm, tokens, spans))
