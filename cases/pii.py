@@ -912,7 +912,10 @@ _KANJI_HONORIFIC = re.compile(f"(?<![{_KANJI}お御ご])([{_KANJI}]{{1,6}})(?={_
 _KATAKANA_HONORIFIC = re.compile(
     f"(?<![{_KATAKANA}・])([{_KATAKANA}]{{2,8}}(?:・[{_KATAKANA}]{{1,8}}){{0,3}})(?={_HONORIFIC})"
 )
-_LATIN_HONORIFIC = re.compile(f"(?<![A-Za-z0-9])([A-Z][a-z]{{1,15}})(?={_HONORIFIC})")
+# Anna Müllerさん: a given name may come first, and a name may hold accented letters.
+_LATIN_HONORIFIC = re.compile(
+    f"(?<![A-Za-z0-9])((?:[A-Z][a-zà-öø-ÿ]{{1,15}} )?[A-Z][a-zà-öø-ÿ]{{1,15}})(?={_HONORIFIC})"
+)
 _KANA_TITLE = re.compile("くん|ちゃん|さん|さま|君|様")
 _KANA_TITLE_AND = re.compile("(?:くん|ちゃん|さん|さま)(?:と|や|も)?")
 _HIRAGANA_CHAR = re.compile(f"[{_HIRAGANA}]")
@@ -1592,6 +1595,9 @@ def _hiragana_after_relation(norm: str) -> list[tuple[int, int]]:
 
 
 _NAME_DELIMITER = re.compile("\\s?[(（、。,]|という|って|で|と|だ|じゃ|$")
+# Where a name pieced together by hand may end (not と or で: あおいとのこと is no name).
+_STRONG_NAME_DELIMITER = re.compile("\\s?[(（、。,]|だ|です|じゃ|って|という|$")
+_VERB_ENDINGS = ("ない", "たい", "ます", "った", "てる", "いる", "れる", "する")
 _NOT_IN_A_NAME = frozenset({"動詞", "助動詞", "形容詞", "助詞", "副詞", "代名詞", "連体詞"})
 
 
@@ -1647,7 +1653,21 @@ def _role_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             if whole is None and not token.is_person_name:
                 continue
         elif _HIRAGANA_CHAR.match(word[0]):
-            end = _hiragana_word_end(norm, tokens, start, end)
+            read_end = _hiragana_word_end(norm, tokens, start, end)
+            if read_end < 0 and tokens:
+                # SudachiPy may cut an unknown name into pieces (あ・や・ね): then the name is
+                # the shortest word before a delimiter that the dictionary lets be a name.
+                read_end = next(
+                    (
+                        candidate
+                        for candidate in range(start + 2, end + 1)
+                        if _STRONG_NAME_DELIMITER.match(norm, candidate)
+                        and not norm[start:candidate].endswith(_VERB_ENDINGS)
+                        and _kana_word_could_be_name(norm[start:candidate])
+                    ),
+                    -1,
+                )
+            end = read_end
             word = norm[start:end]
             if end < 0 or word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES:
                 continue
@@ -1749,7 +1769,7 @@ def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, in
             ):
                 continue
             # しずく店長: before a title any kana word that is not a function word is a name.
-            title = _TITLE_AFTER.match(norm, end)
+            title = _TITLE_AFTER.match(norm[end : end + 6])
             if (
                 title
                 and title.group() not in ("さん", "氏")
@@ -1820,15 +1840,23 @@ def _romaji_names(norm: str) -> list[tuple[int, int]]:
 # Where a word stands for a person by its place in the sentence: after a relation and の
 # (同僚のsuzuki hanako), as a role's value (加害者はRyo（…）), named (…という名前, …名義).
 _ROLE_BEFORE = re.compile(
-    "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|送信者|本人)(?:は|が|:)$"
+    "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|送信者|本人|相談者|被害者"
+    "|被害生徒)(?:は|が|:|・)$"
 )
 _NAMED_AFTER = re.compile(
     "^[』」]?\\s?(?:という|って|っていう|との)?(?:名前|名義|表記|本名|氏名|表示名)"
     "|^[』」]?\\s?(?:と名乗|を名乗|と呼ば)"
 )
+# A second word may be in capitals (Hina SATO) or an initial (Sakura I.).
 _LATIN_SLOT_WORD = re.compile(
-    r"(?<![A-Za-z0-9@._/#\-])([A-Za-z][a-z]{1,15}(?: [A-Za-z][a-z]{1,15})?|[A-Z]{3,15})"
+    r"(?<![A-Za-z0-9@._/#\-])([A-Za-z][a-zà-öø-ÿ]{1,15}(?: (?:[A-Za-z][a-zà-öø-ÿ]{1,15}|[A-Z]{2,15}|[A-Z]\.))?"
+    r"|[A-Z]{3,15})"
     r"(?![A-Za-z0-9@_])"
+)
+# A handle that spells a name (yuki.s, kaito_watanabe): romaji, then a dot or an underscore
+# and an initial or more romaji.
+_NAME_HANDLE = re.compile(
+    r"(?<![A-Za-z0-9@._/#\-])([a-z]{2,15}(?:[._][a-z]{1,15}){1,2})(?![A-Za-z0-9@._/\-])"
 )
 _PERSON_OBJECT_AFTER = re.compile("^(?:を|に)(?:信用|信頼|紹介|好き|怖が|避け|頼|ブロック)")
 
@@ -1843,19 +1871,33 @@ def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
     ends: set[int] = set()
     for match in _LATIN_SLOT_WORD.finditer(norm):
         start, end = match.span(1)
-        words = match.group(1).split(" ")
+        words = [word.rstrip(".") for word in match.group(1).split(" ")]
         if any(_NOT_LATIN_NAMES.match(word.capitalize()) for word in words):
             continue
         if not all(word[0].isupper() or _ROMAJI_WORD.fullmatch(word) for word in words):
             continue
         before = norm[max(0, start - 12) : start]
         after = norm[end : end + 12]
-        # 相手のGmail、: a word that is not romaji stands for a person only as a subject.
+        # 相手のGmail、: a word that is not romaji stands for a person only as a subject, before
+        # a title (Garcia監督) or with a person's note (Olivia Chen（大学1年）).
         if not all(_ROMAJI_WORD.fullmatch(word) for word in words) and not (
             re.match("^(?:が|と|は|から|に(?:言|され|送ら))", after)
             or _PERSON_OBJECT_AFTER.match(after)
+            or (_TITLE_AFTER.match(after) and words[0][0].isupper())
+            or _PERSON_NOUN_AFTER.match(after)
         ):
             continue
+        # Emmaがあの写真持ってる: a capitalised subject doing what people do.
+        subject = (
+            words[0][0].isupper()
+            and re.match("^(?:が|は)", after) is not None
+            and re.search(
+                f"{_PERSON_ACTION.pattern}|持って",
+                re.split("[」』]", _clause_after(norm, end + 1, 20))[0],
+            )
+            is not None
+            and not any(w.capitalize() in _NOT_ROMAJI_NAMES for w in words)
+        )
         # Suzuki部長, 同僚のsuzuki hanako: in a person's slot a maker's name is a surname.
         in_slot = (
             _RELATION_AND_NO_BEFORE.search(before)
@@ -1864,6 +1906,8 @@ def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
             or _NAME_LABEL_BEFORE.search(before)
             or _NAMED_AFTER.match(after)
             or (_TITLE_AFTER.match(after) and words[0][0].isupper())
+            or _PERSON_NOUN_AFTER.match(after)
+            or subject
         )
         beside = _PERSON_OBJECT_AFTER.match(after) or (
             start > 0 and norm[start - 1] in "と、" and start - 1 in ends
@@ -1872,7 +1916,23 @@ def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
             spans.append((start, end))
         if spans and spans[-1] == (start, end):
             ends.add(end)
+    for match in _NAME_HANDLE.finditer(norm):
+        start, end = match.span(1)
+        first, *rest = re.split("[._]", match.group(1))
+        if not _ROMAJI_WORD.fullmatch(first) or not all(
+            len(part) <= 2 or _ROMAJI_WORD.fullmatch(part) for part in rest
+        ):
+            continue
+        if rest[-1] in _TOP_LEVEL_DOMAINS:
+            continue
+        if _in_person_context(norm, start, end) or re.match(
+            "^(?:って|という|っていう)(?:ID|アカ|アカウント|名前|人|子)", norm[end : end + 12]
+        ):
+            spans.append((start, end))
     return spans
+
+
+_TOP_LEVEL_DOMAINS = _words("com net org jp co ne or ac go io me info biz tv cc uk us ly app dev")
 
 
 # A katakana word before a title is a name: スズキ課長, ガルシア校長.
