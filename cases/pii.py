@@ -286,7 +286,9 @@ _DIGIT_WORD = "|".join(
     sorted([*_KANA_DIGIT, *"0123456789〇一二三四五六七八九"], key=len, reverse=True)
 )
 _DIGIT_WORD_PATTERN = re.compile(_DIGIT_WORD)
-_DIGIT_WORD_SEPARATOR = r"(?:\s?(?:ハイフン|はいふん|の|ノ|-|・)?\s?)"
+# Six or more single characters of an address or a number, each followed by one space.
+_SPACED_OUT = re.compile(r"(?<!\S)(?:[A-Za-z0-9@.:/_〒\-] ){5,}[A-Za-z0-9@.:/_\-](?!\S)")
+_DIGIT_WORD_SEPARATOR = r"(?:\s?(?:ハイフン|はいふん|の|ノ|-|・|、|,)?\s?)"
 _SPOKEN_NUMBER = re.compile(
     f"(?:{_DIGIT_WORD})(?:{_DIGIT_WORD_SEPARATOR}(?:{_DIGIT_WORD})){{6,40}}"
 )
@@ -380,7 +382,8 @@ class _Normalised:
         for k in range(1, len(chars) - 1):
             if chars[k] in _DASHES and chars[k - 1].isdigit() and chars[k + 1].isdigit():
                 chars[k] = "-"
-        normalised = cls("".join(chars), tuple(starts), tuple(ends))._read_numbers()
+        normalised = cls("".join(chars), tuple(starts), tuple(ends))._join_spaced_out()
+        normalised = normalised._read_numbers()
         for pattern, replacement in (
             (_SPELLED_SEPARATOR, "-"),
             (_SPELLED_AT, "@"),
@@ -390,6 +393,16 @@ class _Normalised:
         ):
             normalised = normalised._rewrite(pattern, replacement)
         return normalised
+
+    def _join_spaced_out(self) -> _Normalised:
+        """Read text typed a character at a time with spaces between (s a y a . k 0 3 @ …)."""
+        edits = [
+            (position, position + 1, "")
+            for run in _SPACED_OUT.finditer(self.text)
+            for position in range(run.start(), run.end())
+            if self.text[position] == " "
+        ]
+        return self._edit(edits) if edits else self
 
     def _read_numbers(self) -> _Normalised:
         """Read numbers spelled in kana or written as kanji numbers as digits."""
@@ -415,6 +428,12 @@ class _Normalised:
                 )
                 for word in words
                 if not word.group().isascii()
+            )
+            # ゼロキューゼロ、イチニーサンヨン: a comma read aloud between groups is a dash.
+            base = words[0].start()
+            edits.extend(
+                (base + comma.start(), base + comma.end(), "-")
+                for comma in re.finditer("[、,]", self.text[base : words[-1].end()])
             )
         for match in _KANJI_DATE_NUMBER.finditer(self.text):
             edits.append((match.start(1), match.end(1), _kanji_number_value(match.group(1))))
