@@ -1294,17 +1294,30 @@ def _surname_words(
     return spans
 
 
+_GIVEN_TO_SOMEONE = re.compile(
+    "(?:スクショ|スクリーンショット|写真|画像|動画|メッセージ|DM|LINE|ライン|メール)を"
+    "(?:送|見せ|渡|転送|共有)"
+)
+
+
 def _stands_for_a_person(norm: str, tokens: list[_Token], start: int, end: int) -> bool:
     """Return whether a word is in a person's slot: after a relation, or doing what people do."""
+    before = norm[max(0, start - 8) : start]
+    related = _RELATION_AND_NO_BEFORE.search(before) or _GROUP_BEFORE.search(before)
+    # 相手は同じゼミの今井で: after a relation the word may end the clause as its predicate.
+    if related and re.match("(?:で|だ|です)(?![きもはし])", norm[end : end + 3]):
+        return True
     particle = _PARTICLE_AFTER.match(norm[end : end + 3])
     if particle is None:
         return False
-    before = norm[max(0, start - 8) : start]
     # 先輩の千葉が, but not 先生方が: a word run into the relation is part of it.
-    if _RELATION_AND_NO_BEFORE.search(before) or _GROUP_BEFORE.search(before):
+    if related:
         return True
     if start > 0 and norm[start - 1] not in _CLAUSE_OPENERS:
         return False
+    # 岡本にスクショを送った: someone is given pictures or messages.
+    if particle.group() == "に" and _GIVEN_TO_SOMEONE.match(norm, end + 1):
+        return True
     if particle.group() not in ("が", "に"):
         return False
     # The first verb after the word is the one it governs: 森が…秘密をばらした is a person,
@@ -1397,7 +1410,9 @@ _PROPER_NOUN_END = re.compile(
     f"(?:{_ORGANISATION_WORDS}|記念館|美術館|博物館|資料館|文学館|渓|峡|谷|滝|岳|峰|池|沼"
     "|浜|島|崎|湾|浦|ダム|古墳|遺跡|庭園|桜|祭り?)$"
 )
-_SPAN_ORGANISATION_END = re.compile("(?:寺|神社|大社|神宮|教会|学校|病院|会館)$")
+_SPAN_ORGANISATION_END = re.compile(
+    "(?:寺|神社|大社|神宮|教会|学校|病院|会館|観音堂|地蔵堂|薬師堂)$"
+)
 # A name-like span that itself ends in an organisation's word (ヤマト運輸) is that organisation.
 _LONG_ORGANISATION_END = re.compile(
     "(?:" + "|".join(word for word in _ORGANISATION_WORDS.split("|") if len(word) >= 2) + ")$"
@@ -1669,7 +1684,10 @@ def _role_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             whole = tokens_at.get((start, end))
             if whole is not None and not (whole.is_person_name or _could_be_surname(word)):
                 continue
-            if whole is None and not token.is_person_name:
+            # 中野颯: a surname SudachiPy reads as a place, then a given name it cannot read.
+            if whole is None and not (
+                token.is_person_name or _could_be_surname(norm[token.start : token.end])
+            ):
                 continue
         elif _HIRAGANA_CHAR.match(word[0]):
             read_end = _hiragana_word_end(norm, tokens, start, end)
@@ -1827,6 +1845,79 @@ def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, in
             if personal:
                 spans.append((start, end))
                 break
+    return spans
+
+
+# Whatever opens a clause before と名乗る or という名前 is a name: 翼と名乗る, ミキ子と名乗る.
+_SELF_NAMED = re.compile(
+    f"(?:^|(?<=[。、「『 \\n]))([{_KANJI}{_KATAKANA}{_HIRAGANA}]{{1,6}}?)"
+    "(?=と名乗|を名乗|という名前|って名前|っていう名前|と名のる)"
+)
+# A reading in brackets after a name: 今井 陽向（いまい・ひなた）, 村井彩花（むらい あやか）.
+_READING_AFTER = re.compile(
+    f"[(（]([{_HIRAGANA}{_KATAKANA}]{{1,10}}(?:[ ・]?[{_HIRAGANA}{_KATAKANA}]{{1,10}})?)[)）]"
+)
+# A surname, then a given name in hiragana: 小川ひなで, 森ゆいが.
+_SURNAME_AND_KANA = re.compile(
+    f"(?<![{_KANJI}])([{_KANJI}]{{1,3}})([{_HIRAGANA}]{{2,3}})(?=で|が|は|に|と|の|を|も|、|。|\\s?[(（])"
+)
+
+
+def _self_named(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _SELF_NAMED.finditer(norm):
+        word = match.group(1)
+        if _is_role(word) or word in _NOT_HIRAGANA_NAMES or _PSEUDONYM_MARK.match(word[0]):
+            continue
+        # 公式と名乗る, 事務局と名乗る: a word the dictionary knows, but not as a name, is a
+        # pretence of a body, not a person's name.
+        if _is_word(word) and not _could_be_name(word) and not _could_be_surname(word):
+            continue
+        start, end = match.span(1)
+        honorific = re.search(f"(?:{_HONORIFIC})$", word)
+        spans.append((start, end - (len(honorific.group()) if honorific else 0)))
+    return spans
+
+
+def _readings(norm: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the reading in brackets right after a name found."""
+    ends = {end for _, end in found}
+    return [
+        match.span(1)
+        for match in _READING_AFTER.finditer(norm)
+        if match.start() in ends or match.start() - 1 in ends
+    ]
+
+
+def _surnames_with_kana_given_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return a surname SudachiPy knows with a hiragana given name after it: 小川ひな.
+
+    The surname must be a whole noun as SudachiPy reads the text (not 伝 of 伝えた, not 原 of
+    原っぱ), and the kana must not begin with a particle, an ending or a suffix.
+    """
+    tokens_at = _tokens_at(tokens)
+    by_start = {token.start: token for token in tokens}
+    spans = []
+    for match in _SURNAME_AND_KANA.finditer(norm):
+        surname, given = match.group(1), match.group(2)
+        token = tokens_at.get(match.span(1))
+        if token is None or token.pos[0] != "名詞" or token.pos[1] == "数詞":
+            continue
+        following = by_start.get(match.start(2))
+        if following is not None and following.pos[0] in ("助詞", "助動詞", "接尾辞", "動詞"):
+            continue
+        if _is_role(surname) or not _could_be_surname(surname):
+            continue
+        if _is_function_word(given) or not _kana_word_could_be_name(given):
+            continue
+        # 森ゆいが is a name; 森から, 林まで, 山田さえ are not (the kana are a particle).
+        if (
+            _is_word(given)
+            and not _could_be_name(given)
+            and not _could_be_name(_to_katakana(given))
+        ):
+            continue
+        spans.append(match.span())
     return spans
 
 
@@ -2095,11 +2186,15 @@ def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         + _katakana_title_names(norm, tokens)
         + _counted_names(norm, tokens)
         + _bracketed_people(norm)
+        + _self_named(norm)
         + _clause_subject_names(norm, tokens)
     )
     spans = sorted(spans + _surname_words(norm, tokens, spans))
     spans = sorted(spans + _joined_names(norm, tokens, spans))
     spans = sorted(spans + _hiragana_joined(norm, tokens, spans))
+    if tokens:
+        spans = sorted(spans + _surnames_with_kana_given_names(norm, tokens))
+    spans = sorted(spans + _readings(norm, spans))
     spans = [(start, end) for start, end in spans if not _not_a_person(norm, start, end)]
     merged: list[tuple[int, int]] = []
     for start, end in spans:
