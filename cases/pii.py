@@ -1850,7 +1850,8 @@ def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, in
 
 # Whatever opens a clause before と名乗る or という名前 is a name: 翼と名乗る, ミキ子と名乗る.
 _SELF_NAMED = re.compile(
-    f"(?:^|(?<=[。、「『 \\n]))([{_KANJI}{_KATAKANA}{_HIRAGANA}]{{1,6}}?)"
+    f"(?:^|(?<=[。、「『 \\nはが]))([{_KANJI}{_KATAKANA}]{{1,6}}|[{_HIRAGANA}]{{2,6}}"
+    f"|[{_KATAKANA}]{{1,3}}[{_KANJI}]|[{_HIRAGANA}]{{2,3}}[{_KANJI}])"
     "(?=と名乗|を名乗|という名前|って名前|っていう名前|と名のる)"
 )
 # A reading in brackets after a name: 今井 陽向（いまい・ひなた）, 村井彩花（むらい あやか）.
@@ -1966,7 +1967,7 @@ _LATIN_SLOT_WORD = re.compile(
 # A handle that spells a name (yuki.s, kaito_watanabe): romaji, then a dot or an underscore
 # and an initial or more romaji.
 _NAME_HANDLE = re.compile(
-    r"(?<![A-Za-z0-9@._/#\-])([a-z]{2,15}(?:[._][a-z]{1,15}){1,2})(?![A-Za-z0-9@._/\-])"
+    r"(?<![A-Za-z0-9@._/#\-])([a-z]{2,15}(?:[._][a-z0-9]{1,15}){1,2})(?![A-Za-z0-9@._/\-])"
 )
 _PERSON_OBJECT_AFTER = re.compile("^(?:を|に)(?:信用|信頼|紹介|好き|怖が|避け|頼|ブロック)")
 
@@ -2030,7 +2031,7 @@ def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
         start, end = match.span(1)
         first, *rest = re.split("[._]", match.group(1))
         if not _ROMAJI_WORD.fullmatch(first) or not all(
-            len(part) <= 2 or _ROMAJI_WORD.fullmatch(part) for part in rest
+            len(part) <= 2 or part.isdigit() or _ROMAJI_WORD.fullmatch(part) for part in rest
         ):
             continue
         if rest[-1] in _TOP_LEVEL_DOMAINS:
