@@ -1741,6 +1741,9 @@ _WITH_SOMEONE_AFTER = re.compile(
 _NAME_LIKE_POS = frozenset({"名詞", "動詞", "形容詞", "助動詞"})
 
 
+_TRAILING_PARTICLE = re.compile("(?:から|まで|より|だけ|しか|ばかり|さえ|など|とか|か|も|は)$")
+
+
 def _kana_word_could_be_name(word: str) -> bool:
     """Return whether a kana word opening a clause may be a given name, by the dictionary.
 
@@ -1753,6 +1756,13 @@ def _kana_word_could_be_name(word: str) -> bool:
     # みなさん, ばあちゃん: a word with its title is read (or not) by _kana_titled_names.
     if _KANA_TITLE.search(word):
         return False
+    # だれか, おとなから: a pronoun or a common word with a particle after it.
+    particle = _TRAILING_PARTICLE.search(word)
+    if particle and particle.start() >= 2:
+        stem = word[: particle.start()]
+        stem_pos = {entry.part_of_speech()[0] for entry in _dictionary().lookup(stem)}
+        if stem in _NOT_HIRAGANA_NAMES or stem in _NOT_KANA_NAMES or stem_pos - _NAME_LIKE_POS:
+            return False
     if _could_be_name(word):
         return True
     entries = [entry.part_of_speech() for entry in _dictionary().lookup(word)]
