@@ -1428,8 +1428,14 @@ class _TokensAt(dict[tuple[int, int], _Token]):
 
 
 def _tokens_at(tokens: list[_Token]) -> _TokensAt:
+    """Return the tokens by their span; the readers of one text share one (kept per thread)."""
+    cached = getattr(_local, "tokens_at", None)
+    if cached is not None and cached[0] is tokens:
+        return cached[1]
     tokens_at = _TokensAt(((token.start, token.end), token) for token in tokens)
     tokens_at.person_starts = frozenset(token.start for token in tokens if token.is_person_name)
+    # The list itself is kept with its index, so its id cannot be reused while cached.
+    _local.tokens_at = (tokens, tokens_at)
     return tokens_at
 
 
