@@ -1743,6 +1743,10 @@ _SUBJECT_PARTICLE = re.compile("(?:から|って|との|には|とは|が|は|�
 _WITH_SOMEONE_AFTER = re.compile(
     "(?:トーク|LINE|ライン|やりとり|やり取り|会話|DM|関係|写真|動画|画像|投稿|アカウント|アカ|裏アカ)"
 )
+_PERSONAL_POSSESSION = re.compile(
+    "の(?:母親|父親|母|父|兄|姉|弟|妹|家|親|保護者|投稿|写真|動画|彼氏|彼女|友達|友人|ストーリー"
+    "|ツイート|こと(?:を|が|は|で|も))"
+)
 # Parts of speech a kana word may be read as and still be a given name (あかり, すず, あおい).
 _NAME_LIKE_POS = frozenset({"名詞", "動詞", "形容詞", "助動詞"})
 
@@ -1817,8 +1821,11 @@ def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, in
         for end in range(start + 2, run_end + 1):
             word = norm[start:end]
             # A katakana word is the whole run, and not a thing the dictionary knows (クラス).
+            # A word SudachiPy's dictionary does not hold (ユイナ: it guesses a common noun)
+            # is no thing it knows.
             if script == _KATAKANA and (
-                end != run_end or _is_katakana_common(word, tokens_at, (start, end))
+                end != run_end
+                or (_is_katakana_common(word, tokens_at, (start, end)) and _is_word(word))
             ):
                 continue
             # しずく店長: before a title any kana word that is not a function word is a name.
@@ -1844,7 +1851,11 @@ def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, in
                 continue
             after = particle.end()
             kind = particle.group()
-            if kind in ("の", "との"):
+            if kind in ("の", "との") and script == _KATAKANA and not _could_be_name(word):
+                # ポケポケのアカウント is a game's: a katakana word the dictionary does not know
+                # as a name owns only what a person has (ユイナの投稿, …の母親).
+                personal = bool(_PERSONAL_POSSESSION.match(norm, end))
+            elif kind in ("の", "との"):
                 personal = bool(_WITH_SOMEONE_AFTER.match(norm, after)) or bool(
                     _POSSESSOR_AFTER.match(norm, end)
                 )
