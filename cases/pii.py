@@ -9,6 +9,7 @@ here stores or logs the text.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
 import time
@@ -1485,7 +1486,7 @@ def _title_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
 # A katakana word someone's mother, post or account belongs to is someone: ミホの母親.
 _POSSESSOR_AFTER = re.compile(
     "の(?:母親|父親|母|父|兄|姉|弟|妹|家|親|保護者|投稿|アカウント|裏アカ|写真|動画|彼氏|彼女|友達"
-    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト|こと(?:を|が|は|で|も))|を中心に"
+    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト|せい|こと(?:を|が|は|で|も))|を中心に"
 )
 _OBJECT_OF_AN_ACT = re.compile(f"を(?:[^。、]{{0,8}}?)(?:{_PERSON_ACTION.pattern}|怖が|避け|責め)")
 _BRACKETED_LIST = re.compile(
@@ -1738,14 +1739,22 @@ def _bracketed_people(norm: str) -> list[tuple[int, int]]:
 
 # A kana word opening a clause, then a particle: なおやとけいごに…取られた, ことねのアカウント.
 _CLAUSE_START = re.compile(f"(?:^|(?<=[。、！？!?\n「『（( ]))(?=[{_HIRAGANA}{_KATAKANA}])")
-_SUBJECT_PARTICLE = re.compile("(?:から|って|との|には|とは|が|は|に|と|も|の)")
+_SUBJECT_PARTICLE = re.compile("(?:から|って|との|には|とは|が|は|に|と|も|の|を)")
+# Inside a clause a kana word begins after a particle (全員でゆうなを, 私はりくと) or where
+# katakana begins (みんなでソウマを).
+_KATAKANA_START = re.compile(f"(?<![{_KATAKANA}{_KANJI}A-Za-z0-9])(?=[{_KATAKANA}])")
+_INNER_PARTICLES = frozenset("がではにとも")
 # What follows との or の when the word before is someone: ことねのアカウント, あかりとのトーク.
 _WITH_SOMEONE_AFTER = re.compile(
     "(?:トーク|LINE|ライン|やりとり|やり取り|会話|DM|関係|写真|動画|画像|投稿|アカウント|アカ|裏アカ)"
 )
+# What one does with someone: りくと付き合っていた, ケイタとLINEしていた.
+_TOGETHER_AFTER = re.compile(
+    "(?:付き合|つきあ|喧嘩|けんか|ケンカ|遊|話|会っ|会う|LINE|DM|通話|連絡|別れ|揉め|もめ)"
+)
 _PERSONAL_POSSESSION = re.compile(
     "の(?:母親|父親|母|父|兄|姉|弟|妹|家|親|保護者|投稿|写真|動画|彼氏|彼女|友達|友人|ストーリー"
-    "|ツイート|こと(?:を|が|は|で|も))"
+    "|ツイート|せい|こと(?:を|が|は|で|も))"
 )
 # Parts of speech a kana word may be read as and still be a given name (あかり, すず, あおい).
 _NAME_LIKE_POS = frozenset({"名詞", "動詞", "形容詞", "助動詞"})
@@ -1793,6 +1802,21 @@ def _is_function_word(word: str) -> bool:
     return bool(entries) and all(pos != "名詞" for pos in entries)
 
 
+def _read_as_nouns(tokens: list[_Token], start: int, end: int) -> bool:
+    """Return whether SudachiPy reads norm[start:end] as nouns only, ending where it ends."""
+    index = bisect.bisect_left(tokens, start, key=lambda token: token.start)
+    inside = []
+    while index < len(tokens) and tokens[index].start < end:
+        inside.append(tokens[index])
+        index += 1
+    return (
+        bool(inside)
+        and inside[0].start == start
+        and inside[-1].end == end
+        and all(token.pos[0] == "名詞" for token in inside)
+    )
+
+
 @lru_cache(maxsize=4096)
 def _is_word(word: str) -> bool:
     return bool(_dictionary().lookup(word))
@@ -1809,9 +1833,20 @@ def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, in
     if not tokens:
         return []
     tokens_at = _tokens_at(tokens)
+    clause_starts = {opening.start() for opening in _CLAUSE_START.finditer(norm)}
+    starts = set(clause_starts)
+    starts.update(opening.start() for opening in _KATAKANA_START.finditer(norm))
+    starts.update(
+        following.start
+        for previous, following in itertools.pairwise(tokens)
+        if previous.pos[0] == "助詞"
+        and norm[previous.start : previous.end] in _INNER_PARTICLES
+        and previous.end == following.start
+        and _HIRAGANA_CHAR.match(norm[following.start])
+    )
     spans = []
-    for opening in _CLAUSE_START.finditer(norm):
-        start = opening.start()
+    for start in sorted(starts):
+        inner = start not in clause_starts
         script = _HIRAGANA if _HIRAGANA_CHAR.match(norm[start]) else _KATAKANA
         run_end = start
         while (
@@ -1846,6 +1881,19 @@ def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, in
             with_particle = norm[start : particle.end()]
             if not _kana_word_could_be_name(word) or _is_function_word(with_particle):
                 continue
+            # Inside a clause, only an object or a subject of a person's act, and in hiragana
+            # only a word the dictionary does not hold or holds as a name.
+            if inner and (
+                particle.group() not in ("を", "が", "と", "に", "の")
+                or (
+                    script == _HIRAGANA
+                    and (
+                        (_is_word(word) and not _could_be_name(word))
+                        or not _read_as_nouns(tokens, start, end)
+                    )
+                )
+            ):
+                continue
             # こども is no name and も: a one-kana particle that ends a known word is that word's.
             if len(particle.group()) == 1 and particle.group() != "が" and _is_word(with_particle):
                 continue
@@ -1864,7 +1912,9 @@ def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, in
                 other = re.match(
                     f"([{script}]{{2,6}}?)(?:が|に|は|から|の)", norm[after : after + 9]
                 )
-                personal = other is not None and _kana_word_could_be_name(other.group(1))
+                personal = (other is not None and _kana_word_could_be_name(other.group(1))) or bool(
+                    _TOGETHER_AFTER.match(norm, after)
+                )
             else:
                 personal = kind != "と" and bool(
                     _PERSON_ACTION.search(_clause_after(norm, after, 20))
