@@ -1306,7 +1306,7 @@ def _stands_for_a_person(norm: str, tokens: list[_Token], start: int, end: int) 
     before = norm[max(0, start - 8) : start]
     related = _RELATION_AND_NO_BEFORE.search(before) or _GROUP_BEFORE.search(before)
     # 相手は同じゼミの今井で: after a relation the word may end the clause as its predicate.
-    if related and re.match("(?:で|だ|です)(?![きもはし])", norm[end : end + 3]):
+    if related and re.match("(?:で|だ|です)(?![きもはし])|[。」』]|$", norm[end : end + 3]):
         return True
     particle = _PARTICLE_AFTER.match(norm[end : end + 3])
     if particle is None:
@@ -1941,6 +1941,28 @@ _SURNAME_AND_KANA = re.compile(
 )
 
 
+_KANJI_BEFORE_AND = re.compile(f"(?<![{_KANJI}])([{_KANJI}]{{1,3}})(?:と|、|や)$")
+_KANJI_AFTER_AND = re.compile(
+    f"^(?:と|、|や)([{_KANJI}]{{1,3}})(?![{_KANJI}])(?=が|は|に|と|の|を|も|、)"
+)
+
+
+def _kanji_joined(norm: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return a kanji word joined by と to a name found that the dictionary knows as a name:
+    凛と陽葵が, 陽葵と凛が."""
+    spans = []
+    for start, end in found:
+        before = _KANJI_BEFORE_AND.search(norm[max(0, start - 4) : start])
+        if before and _could_be_name(before.group(1)) and not _is_role(before.group(1)):
+            length = len(before.group(1))
+            first = start - len(before.group())
+            spans.append((first, first + length))
+        after = _KANJI_AFTER_AND.match(norm[end : end + 6])
+        if after and _could_be_name(after.group(1)) and not _is_role(after.group(1)):
+            spans.append((end + after.start(1), end + after.end(1)))
+    return spans
+
+
 def _self_named(norm: str) -> list[tuple[int, int]]:
     spans = []
     for match in _SELF_NAMED.finditer(norm):
@@ -2272,6 +2294,8 @@ def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     spans = sorted(spans + _hiragana_joined(norm, tokens, spans))
     if tokens:
         spans = sorted(spans + _surnames_with_kana_given_names(norm, tokens))
+    if tokens:
+        spans = sorted(spans + _kanji_joined(norm, spans))
     spans = sorted(spans + _readings(norm, spans))
     spans = [(start, end) for start, end in spans if not _not_a_person(norm, start, end)]
     merged: list[tuple[int, int]] = []
