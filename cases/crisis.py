@@ -153,7 +153,7 @@ _IMMINENT = _any(
     "(?:燃や|放火)(?:してやる|したろ|したる|すぞ|すと|する|すから|す[、。」』])",
     f"(?:{_PLACE}|車)に火を(?:つけ|付け)|火を(?:つけ|付け)(?:てやる|たろ|たる|るぞ|るからな)",
     # Hurting announced in the plain form: 明日学校で殴る, 刺すぞ; 首を絞められた.
-    "(?:殴|蹴)(?:る|ったる|ってやる)(?=[ぞ。」』、!！]|から|$)",
+    "(?:殴|蹴)(?:ったる|ってやる)|(?:殴|蹴)る(?:ぞ|からな)",
     "首を(?:絞|締|しめ)",
     "(?:ドア|玄関|窓)を[^。、]{0,6}?(?:叩|たた|蹴)(?:かれ|られ)"
     "|(?:ドア|玄関|窓)を(?:ずっと|何度も|激しく|ドンドン|どんどん)(?:叩|たた|蹴)",
@@ -258,6 +258,7 @@ _OFFERED_IN_QUOTE = re.compile(
     f"{_IMAGE}[^」』]{{0,20}}?(?:載せ|上げ|送っ|流し|晒し|見せ|ばらまい|拡散し|貼っ)ても(?:いい|良い)"
     "(?:んだ|のか|んですか|の(?=[」』]))"
 )
+_HARM_IN_QUOTE = re.compile("(?:殴る|蹴る|刺す|殺す)(?=[。、!！…]|$)")
 _QUOTE = re.compile("[『「]([^』」]{1,80})[』」]")
 
 # What a sentence says about the phrase in it.
@@ -363,6 +364,9 @@ def _spans(norm: str) -> list[tuple[str, int, int]]:
     for quote in _QUOTE.finditer(norm):
         for match in _OFFERED_IN_QUOTE.finditer(norm, quote.start(1), quote.end(1)):
             spans.append((THREAT, *match.span()))
+        # Harm announced in someone's own words, in the plain form: 「明日学校で殴る。」
+        for match in _HARM_IN_QUOTE.finditer(norm, quote.start(1), quote.end(1)):
+            spans.append((IMMINENT_DANGER, *match.span()))
         for match in _SEXTORTION.finditer(norm, quote.start(1), quote.end(1)):
             # (but asking leave to post one's own, 「この写真、載せてもいい？」, is no threat).
             if not re.match(
