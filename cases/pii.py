@@ -4,6 +4,12 @@ Pure Python so that forms, the API, services and scripts share one guard. Text i
 normalised (NFKC, dash look-alikes between digits) before matching, and every finding
 carries offsets into the text as given. Callers decide what to do with findings; nothing
 here stores or logs the text.
+
+Names are read by where they stand more than by what they are: a word in a person's place
+(opening a clause before a person's act, the object of one, before a title, in a cleft or a
+role, beside a school year, named as what someone calls themselves) counts as a name unless
+SudachiPy's dictionary reads it as a pronoun, an adverb or a thing. Text typed a character at
+a time with spaces between is read together before the check.
 """
 
 from __future__ import annotations
