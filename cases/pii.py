@@ -1391,6 +1391,7 @@ _NOT_ROMAJI_NAMES = _words(
     Yamaha Kawasaki Mazda Subaru Daihatsu Rakuten Mercari Sakura Tokyo Osaka Kyoto Nagoya Gifu
     Kobe Japan Line Anime Manga Kawaii Emoji Karaoke Sushi Ramen Tinder Pairs Omiai Tapple
     Mono Game Pokemon Minecraft Roblox Apex Valorant Zoom Mate Note Pixiv Ameba Mixi Gree Mobage
+    Youtube Niconico Tiktok Uber Amazon
     """
 )
 _LATIN_PAIR = re.compile(
@@ -2104,8 +2105,16 @@ def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
         ):
             continue
         # Emmaがあの写真持ってる: a capitalised subject doing what people do.
+        # (yutoが…載せた: in lowercase, a romaji word opening a clause).
         subject = (
-            words[0][0].isupper()
+            (
+                words[0][0].isupper()
+                or (
+                    all(_ROMAJI_WORD.fullmatch(word) for word in words)
+                    and len(match.group(1)) >= 3
+                    and (start == 0 or norm[start - 1] in _CLAUSE_OPENERS)
+                )
+            )
             and re.match("^(?:が|は)", after) is not None
             and re.search(
                 f"{_PERSON_ACTION.pattern}|持って",
