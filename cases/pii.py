@@ -4,11 +4,18 @@ Pure Python so that forms, the API, services and scripts share one guard. Text i
 normalised (NFKC, dash look-alikes between digits) before matching, and every finding
 carries offsets into the text as given. Callers decide what to do with findings; nothing
 here stores or logs the text.
+
+Names are read by where they stand more than by what they are: a word in a person's place
+(opening a clause before a person's act, the object of one, before a title, in a cleft or a
+role, beside a school year, named as what someone calls themselves) counts as a name unless
+SudachiPy's dictionary reads it as a pronoun, an adverb or a thing. Text typed a character at
+a time with spaces between is read together before the check.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
 import time
@@ -286,7 +293,9 @@ _DIGIT_WORD = "|".join(
     sorted([*_KANA_DIGIT, *"0123456789〇一二三四五六七八九"], key=len, reverse=True)
 )
 _DIGIT_WORD_PATTERN = re.compile(_DIGIT_WORD)
-_DIGIT_WORD_SEPARATOR = r"(?:\s?(?:ハイフン|はいふん|の|ノ|-|・)?\s?)"
+# Six or more single characters of an address or a number, each followed by one space.
+_SPACED_OUT = re.compile(r"(?<!\S)(?:[A-Za-z0-9@.:/_〒\-] ){5,}[A-Za-z0-9@.:/_\-](?!\S)")
+_DIGIT_WORD_SEPARATOR = r"(?:\s?(?:ハイフン|はいふん|の|ノ|-|・|、|,)?\s?)"
 _SPOKEN_NUMBER = re.compile(
     f"(?:{_DIGIT_WORD})(?:{_DIGIT_WORD_SEPARATOR}(?:{_DIGIT_WORD})){{6,40}}"
 )
@@ -380,7 +389,8 @@ class _Normalised:
         for k in range(1, len(chars) - 1):
             if chars[k] in _DASHES and chars[k - 1].isdigit() and chars[k + 1].isdigit():
                 chars[k] = "-"
-        normalised = cls("".join(chars), tuple(starts), tuple(ends))._read_numbers()
+        normalised = cls("".join(chars), tuple(starts), tuple(ends))._join_spaced_out()
+        normalised = normalised._read_numbers()
         for pattern, replacement in (
             (_SPELLED_SEPARATOR, "-"),
             (_SPELLED_AT, "@"),
@@ -390,6 +400,16 @@ class _Normalised:
         ):
             normalised = normalised._rewrite(pattern, replacement)
         return normalised
+
+    def _join_spaced_out(self) -> _Normalised:
+        """Read text typed a character at a time with spaces between (s a y a . k 0 3 @ …)."""
+        edits = [
+            (position, position + 1, "")
+            for run in _SPACED_OUT.finditer(self.text)
+            for position in range(run.start(), run.end())
+            if self.text[position] == " "
+        ]
+        return self._edit(edits) if edits else self
 
     def _read_numbers(self) -> _Normalised:
         """Read numbers spelled in kana or written as kanji numbers as digits."""
@@ -415,6 +435,12 @@ class _Normalised:
                 )
                 for word in words
                 if not word.group().isascii()
+            )
+            # ゼロキューゼロ、イチニーサンヨン: a comma read aloud between groups is a dash.
+            base = words[0].start()
+            edits.extend(
+                (base + comma.start(), base + comma.end(), "-")
+                for comma in re.finditer("[、,]", self.text[base : words[-1].end()])
             )
         for match in _KANJI_DATE_NUMBER.finditer(self.text):
             edits.append((match.start(1), match.end(1), _kanji_number_value(match.group(1))))
@@ -912,7 +938,10 @@ _KANJI_HONORIFIC = re.compile(f"(?<![{_KANJI}お御ご])([{_KANJI}]{{1,6}})(?={_
 _KATAKANA_HONORIFIC = re.compile(
     f"(?<![{_KATAKANA}・])([{_KATAKANA}]{{2,8}}(?:・[{_KATAKANA}]{{1,8}}){{0,3}})(?={_HONORIFIC})"
 )
-_LATIN_HONORIFIC = re.compile(f"(?<![A-Za-z0-9])([A-Z][a-z]{{1,15}})(?={_HONORIFIC})")
+# Anna Müllerさん: a given name may come first, and a name may hold accented letters.
+_LATIN_HONORIFIC = re.compile(
+    f"(?<![A-Za-z0-9])((?:[A-Z][a-zà-öø-ÿ]{{1,15}} )?[A-Z][a-zà-öø-ÿ]{{1,15}})(?={_HONORIFIC})"
+)
 _KANA_TITLE = re.compile("くん|ちゃん|さん|さま|君|様")
 _KANA_TITLE_AND = re.compile("(?:くん|ちゃん|さん|さま)(?:と|や|も)?")
 _HIRAGANA_CHAR = re.compile(f"[{_HIRAGANA}]")
@@ -976,10 +1005,16 @@ _PERSON_NOUN_AFTER = re.compile(
     "|と名乗|を名乗|と呼ばれ)"
     # 『ケイタ』ことKeita Mori: the quoted word is what the person is called.
     "|^[』」]こと(?![をがはにでも])"
+    # A school year or an age beside a word marks a person: ミユ 中3, ユウナ（高1）, (17歳).
+    "|^[』」]?\\s?[(（]?(?:小|中|高|大|大学)[1-6](?:年(?:生)?)?(?:[)）、,』」]|\\s|$)"
+    "|^[』」]?\\s?[(（][0-9]{1,2}歳"
+    # What a person is called or named by: Rikuto（源氏名）, …の名前で, …名義の口座.
+    "|^[』」]?\\s?[(（](?:源氏名|本名|仮名|芸名|ニックネーム|あだ名|ハンドルネーム|偽名)"
+    "|^[』」]?(?:の)?(?:名前|名義|本名)で|^名義"
 )
 _PARTICLE_AFTER = re.compile("^(?:から|には|とは|が|に|と|は|も)")
 _PERSON_ACTION = re.compile(
-    "言わ|言っ|言い|書い|書か|書き|送っ|送ら|送り|送れ|投稿|載せ|上げ|晒|脅|殴|蹴|叩|撮|拡散|無視"
+    "言わ|言っ|言い|書い|書か|書き|送っ|送ら|送り|送れ|投稿|載せ|上げ|晒|脅|殴|蹴|叩|撮|拡散|無視|流し|流さ"
     "|誘|要求|外さ|外し|ブロック|悪口|暴言|連絡|電話|メッセージ|DM|LINE|いじめ|からか|回さ|回し|広め"
     "|泣|遊|会|知り合|付き合|喧嘩|けんか|やっ|やら|使っ|使わ|作っ|作ら|取っ|取ら|盗|奪|騙|だま"
     "|ばら|なりすま|させ|笑|罵倒|罵|中傷|揶揄|怖が|『|「"
@@ -1266,17 +1301,30 @@ def _surname_words(
     return spans
 
 
+_GIVEN_TO_SOMEONE = re.compile(
+    "(?:スクショ|スクリーンショット|写真|画像|動画|メッセージ|DM|LINE|ライン|メール)を"
+    "(?:送|見せ|渡|転送|共有)"
+)
+
+
 def _stands_for_a_person(norm: str, tokens: list[_Token], start: int, end: int) -> bool:
     """Return whether a word is in a person's slot: after a relation, or doing what people do."""
+    before = norm[max(0, start - 8) : start]
+    related = _RELATION_AND_NO_BEFORE.search(before) or _GROUP_BEFORE.search(before)
+    # 相手は同じゼミの今井で: after a relation the word may end the clause as its predicate.
+    if related and re.match("(?:で|だ|です)(?![きもはし])|[。」』]|$", norm[end : end + 3]):
+        return True
     particle = _PARTICLE_AFTER.match(norm[end : end + 3])
     if particle is None:
         return False
-    before = norm[max(0, start - 8) : start]
     # 先輩の千葉が, but not 先生方が: a word run into the relation is part of it.
-    if _RELATION_AND_NO_BEFORE.search(before) or _GROUP_BEFORE.search(before):
+    if related:
         return True
     if start > 0 and norm[start - 1] not in _CLAUSE_OPENERS:
         return False
+    # 岡本にスクショを送った: someone is given pictures or messages.
+    if particle.group() == "に" and _GIVEN_TO_SOMEONE.match(norm, end + 1):
+        return True
     if particle.group() not in ("が", "に"):
         return False
     # The first verb after the word is the one it governs: 森が…秘密をばらした is a person,
@@ -1319,10 +1367,18 @@ _NOT_HIRAGANA_NAMES = _words(
 # Named in a role: 加害者は杉本（同じクラス）, 相手は大塚という上級生.
 _ROLE_SLOT = re.compile(
     "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|書き込んだ人|送信者"
-    f"|{_RELATIONS})"
+    "|相談者|被害者|被害生徒|投稿主|中心人物|中心|リーダー格"
+    # A cleft names who did it: 投稿したのはアキラ、拡散したのはすずだよ.
+    f"|(?:した|った|いた|んだ|てた|られた|された)の|{_RELATIONS})"
     "(?:は|が|:|：)[、\\s]?"
     f"([{_KANJI}]{{1,4}}|[{_KATAKANA}]{{2,10}}|[{_HIRAGANA}]{{2,6}})"
-    "(?=\\s?[(（、。,]|という|って|で|と|\\s?\\(|$)"
+    "(?=\\s?[(（、。,]|という|って|で(?:す)?|だ|じゃ|と|\\s?\\(|$)"
+)
+# A person's note in brackets: 相談者（ゆいな）, 被害生徒（ミナ）.
+_BRACKETED_PERSON = re.compile(
+    "(?:相談者|被害者|加害者|被害生徒|加害生徒|本人|相手|投稿者"
+    f"|{_RELATIONS})"
+    f"[(（]([{_KATAKANA}]{{2,10}}|[{_HIRAGANA}]{{2,6}})[)）]"
 )
 # Romaji written as Japanese names are (Taro, Yamada): syllables of Hepburn romanisation.
 _ROMAJI_WORD = re.compile(
@@ -1335,6 +1391,7 @@ _NOT_ROMAJI_NAMES = _words(
     Yamaha Kawasaki Mazda Subaru Daihatsu Rakuten Mercari Sakura Tokyo Osaka Kyoto Nagoya Gifu
     Kobe Japan Line Anime Manga Kawaii Emoji Karaoke Sushi Ramen Tinder Pairs Omiai Tapple
     Mono Game Pokemon Minecraft Roblox Apex Valorant Zoom Mate Note Pixiv Ameba Mixi Gree Mobage
+    Youtube Niconico Tiktok Uber Amazon
     """
 )
 _LATIN_PAIR = re.compile(
@@ -1361,7 +1418,9 @@ _PROPER_NOUN_END = re.compile(
     f"(?:{_ORGANISATION_WORDS}|記念館|美術館|博物館|資料館|文学館|渓|峡|谷|滝|岳|峰|池|沼"
     "|浜|島|崎|湾|浦|ダム|古墳|遺跡|庭園|桜|祭り?)$"
 )
-_SPAN_ORGANISATION_END = re.compile("(?:寺|神社|大社|神宮|教会|学校|病院|会館)$")
+_SPAN_ORGANISATION_END = re.compile(
+    "(?:寺|神社|大社|神宮|教会|学校|病院|会館|観音堂|地蔵堂|薬師堂)$"
+)
 # A name-like span that itself ends in an organisation's word (ヤマト運輸) is that organisation.
 _LONG_ORGANISATION_END = re.compile(
     "(?:" + "|".join(word for word in _ORGANISATION_WORDS.split("|") if len(word) >= 2) + ")$"
@@ -1377,8 +1436,14 @@ class _TokensAt(dict[tuple[int, int], _Token]):
 
 
 def _tokens_at(tokens: list[_Token]) -> _TokensAt:
+    """Return the tokens by their span; the readers of one text share one (kept per thread)."""
+    cached = getattr(_local, "tokens_at", None)
+    if cached is not None and cached[0] is tokens:
+        return cached[1]
     tokens_at = _TokensAt(((token.start, token.end), token) for token in tokens)
     tokens_at.person_starts = frozenset(token.start for token in tokens if token.is_person_name)
+    # The list itself is kept with its index, so its id cannot be reused while cached.
+    _local.tokens_at = (tokens, tokens_at)
     return tokens_at
 
 
@@ -1428,7 +1493,7 @@ def _title_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
 # A katakana word someone's mother, post or account belongs to is someone: ミホの母親.
 _POSSESSOR_AFTER = re.compile(
     "の(?:母親|父親|母|父|兄|姉|弟|妹|家|親|保護者|投稿|アカウント|裏アカ|写真|動画|彼氏|彼女|友達"
-    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト|こと(?:を|が|は|で|も))|を中心に"
+    "|友人|グループ|ストーリー|インスタ|ツイート|ポスト|せい|こと(?:を|が|は|で|も))|を中心に"
 )
 _OBJECT_OF_AN_ACT = re.compile(f"を(?:[^。、]{{0,8}}?)(?:{_PERSON_ACTION.pattern}|怖が|避け|責め)")
 _BRACKETED_LIST = re.compile(
@@ -1479,7 +1544,9 @@ def _katakana_full_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int
         start, end = match.span()
         middle = start + len(first)
         parts = (tokens_at.get((start, middle)), tokens_at.get((middle + 1, end)))
-        if all(part is not None and part.is_person_name for part in parts):
+        if all(part is not None and part.is_person_name for part in parts) or _in_person_context(
+            norm, start, end
+        ):
             spans.append((start, end))
     return spans
 
@@ -1575,7 +1642,10 @@ def _hiragana_after_relation(norm: str) -> list[tuple[int, int]]:
     return spans
 
 
-_NAME_DELIMITER = re.compile("\\s?[(（、。,]|という|って|で|と|$")
+_NAME_DELIMITER = re.compile("\\s?[(（、。,]|という|って|で|と|だ|じゃ|$")
+# Where a name pieced together by hand may end (not と or で: あおいとのこと is no name).
+_STRONG_NAME_DELIMITER = re.compile("\\s?[(（、。,]|だ|です|じゃ|って|という|$")
+_VERB_ENDINGS = ("ない", "たい", "ます", "った", "てる", "いる", "れる", "する")
 _NOT_IN_A_NAME = frozenset({"動詞", "助動詞", "形容詞", "助詞", "副詞", "代名詞", "連体詞"})
 
 
@@ -1628,10 +1698,27 @@ def _role_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             whole = tokens_at.get((start, end))
             if whole is not None and not (whole.is_person_name or _could_be_surname(word)):
                 continue
-            if whole is None and not token.is_person_name:
+            # 中野颯: a surname SudachiPy reads as a place, then a given name it cannot read.
+            if whole is None and not (
+                token.is_person_name or _could_be_surname(norm[token.start : token.end])
+            ):
                 continue
         elif _HIRAGANA_CHAR.match(word[0]):
-            end = _hiragana_word_end(norm, tokens, start, end)
+            read_end = _hiragana_word_end(norm, tokens, start, end)
+            if read_end < 0 and tokens:
+                # SudachiPy may cut an unknown name into pieces (あ・や・ね): then the name is
+                # the shortest word before a delimiter that the dictionary lets be a name.
+                read_end = next(
+                    (
+                        candidate
+                        for candidate in range(start + 2, end + 1)
+                        if _STRONG_NAME_DELIMITER.match(norm, candidate)
+                        and not norm[start:candidate].endswith(_VERB_ENDINGS)
+                        and _kana_word_could_be_name(norm[start:candidate])
+                    ),
+                    -1,
+                )
+            end = read_end
             word = norm[start:end]
             if end < 0 or word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES:
                 continue
@@ -1643,6 +1730,301 @@ def _role_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             if _is_katakana_common(word, tokens_at, (start, end)) or (tokens and not known):
                 continue
         spans.append((start, end))
+    return spans
+
+
+def _bracketed_people(norm: str) -> list[tuple[int, int]]:
+    """Return a kana word in brackets after a word for a person: 相談者（ゆいな）."""
+    spans = []
+    for match in _BRACKETED_PERSON.finditer(norm):
+        word = match.group(1)
+        if word in _NOT_HIRAGANA_NAMES or word in _KATAKANA_COMMON or _SNS_WORD.fullmatch(word):
+            continue
+        spans.append(match.span(1))
+    return spans
+
+
+# A kana word opening a clause, then a particle: なおやとけいごに…取られた, ことねのアカウント.
+_CLAUSE_START = re.compile(f"(?:^|(?<=[。、！？!?\n「『（( ]))(?=[{_HIRAGANA}{_KATAKANA}])")
+_SUBJECT_PARTICLE = re.compile("(?:から|って|との|には|とは|が|は|に|と|も|の|を)")
+# Inside a clause a kana word begins after a particle (全員でゆうなを, 私はりくと) or where
+# katakana begins (みんなでソウマを).
+_KATAKANA_START = re.compile(f"(?<![{_KATAKANA}{_KANJI}A-Za-z0-9])(?=[{_KATAKANA}])")
+_INNER_PARTICLES = frozenset("がではにとも")
+# What follows との or の when the word before is someone: ことねのアカウント, あかりとのトーク.
+_WITH_SOMEONE_AFTER = re.compile(
+    "(?:トーク|LINE|ライン|やりとり|やり取り|会話|DM|関係|写真|動画|画像|投稿|アカウント|アカ|裏アカ)"
+)
+# What one does with someone: りくと付き合っていた, ケイタとLINEしていた.
+_TOGETHER_AFTER = re.compile(
+    "(?:付き合|つきあ|喧嘩|けんか|ケンカ|遊|話|会っ|会う|LINE|DM|通話|連絡|別れ|揉め|もめ)"
+)
+_PERSONAL_POSSESSION = re.compile(
+    "の(?:母親|父親|母|父|兄|姉|弟|妹|家|親|保護者|投稿|写真|動画|彼氏|彼女|友達|友人|ストーリー"
+    "|ツイート|せい|こと(?:を|が|は|で|も))"
+)
+# Parts of speech a kana word may be read as and still be a given name (あかり, すず, あおい).
+_NAME_LIKE_POS = frozenset({"名詞", "動詞", "形容詞", "助動詞"})
+
+
+_TRAILING_PARTICLE = re.compile("(?:から|まで|より|だけ|しか|ばかり|さえ|など|とか|か|も|は)$")
+
+
+def _kana_word_could_be_name(word: str) -> bool:
+    """Return whether a kana word opening a clause may be a given name, by the dictionary.
+
+    A word it does not know (なおや, ことね, ゆいぴ) may; one it knows as a name may; a common
+    word may when its katakana spelling is a name (あかり: アカリ); a pronoun, adverb,
+    conjunction or interjection (それ, もう, でも, ねえ) may not.
+    """
+    if word in _NOT_HIRAGANA_NAMES or word in _NOT_KANA_NAMES or word in _KATAKANA_COMMON:
+        return False
+    # みなさん, ばあちゃん: a word with its title is read (or not) by _kana_titled_names.
+    if _KANA_TITLE.search(word):
+        return False
+    # だれか, おとなから: a pronoun or a common word with a particle after it.
+    particle = _TRAILING_PARTICLE.search(word)
+    if particle and particle.start() >= 2:
+        stem = word[: particle.start()]
+        stem_pos = {entry.part_of_speech()[0] for entry in _dictionary().lookup(stem)}
+        if stem in _NOT_HIRAGANA_NAMES or stem in _NOT_KANA_NAMES or stem_pos - _NAME_LIKE_POS:
+            return False
+    if _could_be_name(word):
+        return True
+    entries = [entry.part_of_speech() for entry in _dictionary().lookup(word)]
+    if not entries:
+        return True
+    if any(pos[0] not in _NAME_LIKE_POS for pos in entries):
+        return False
+    if _HIRAGANA_CHAR.match(word):
+        return _could_be_name(_to_katakana(word))
+    # A katakana word the dictionary knows only as something else (クラス) is that thing.
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _is_function_word(word: str) -> bool:
+    """Return whether the dictionary reads the word as other than a noun: すでに, それから."""
+    entries = [entry.part_of_speech()[0] for entry in _dictionary().lookup(word)]
+    return bool(entries) and all(pos != "名詞" for pos in entries)
+
+
+def _read_as_nouns(tokens: list[_Token], start: int, end: int) -> bool:
+    """Return whether SudachiPy reads norm[start:end] as nouns only, ending where it ends."""
+    index = bisect.bisect_left(tokens, start, key=lambda token: token.start)
+    inside = []
+    while index < len(tokens) and tokens[index].start < end:
+        inside.append(tokens[index])
+        index += 1
+    return (
+        bool(inside)
+        and inside[0].start == start
+        and inside[-1].end == end
+        and all(token.pos[0] == "名詞" for token in inside)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _is_word(word: str) -> bool:
+    return bool(_dictionary().lookup(word))
+
+
+def _clause_subject_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return kana words that open a clause and stand where a person does.
+
+    The word ends before the first particle after which the clause reads as about a person:
+    a person's act (が…流した, に…取られた), something a person owns or shares (のアカウント,
+    とのトーク), or another name joined by と. Only with SudachiPy (its dictionary tells a
+    name from a pronoun or an adverb).
+    """
+    if not tokens:
+        return []
+    tokens_at = _tokens_at(tokens)
+    clause_starts = {opening.start() for opening in _CLAUSE_START.finditer(norm)}
+    starts = set(clause_starts)
+    starts.update(opening.start() for opening in _KATAKANA_START.finditer(norm))
+    starts.update(
+        following.start
+        for previous, following in itertools.pairwise(tokens)
+        if previous.pos[0] == "助詞"
+        and norm[previous.start : previous.end] in _INNER_PARTICLES
+        and previous.end == following.start
+        and _HIRAGANA_CHAR.match(norm[following.start])
+    )
+    spans = []
+    for start in sorted(starts):
+        inner = start not in clause_starts
+        script = _HIRAGANA if _HIRAGANA_CHAR.match(norm[start]) else _KATAKANA
+        run_end = start
+        while (
+            run_end < len(norm) and run_end - start < 6 and re.match(f"[{script}]", norm[run_end])
+        ):
+            run_end += 1
+        for end in range(start + 2, run_end + 1):
+            word = norm[start:end]
+            # A katakana word is the whole run, and not a thing the dictionary knows (クラス).
+            # A word SudachiPy's dictionary does not hold (ユイナ: it guesses a common noun)
+            # is no thing it knows.
+            if script == _KATAKANA and (
+                end != run_end
+                or (_is_katakana_common(word, tokens_at, (start, end)) and _is_word(word))
+            ):
+                continue
+            # しずく店長: before a title any kana word that is not a function word is a name.
+            title = _TITLE_AFTER.match(norm[end : end + 6])
+            if (
+                title
+                and title.group() not in ("さん", "氏")
+                and word not in _NOT_HIRAGANA_NAMES
+                and word not in _NOT_KANA_NAMES
+                and not _KANA_TITLE.search(word)
+                and not _is_function_word(word)
+            ):
+                spans.append((start, end))
+                break
+            particle = _SUBJECT_PARTICLE.match(norm, end)
+            if particle is None:
+                continue
+            with_particle = norm[start : particle.end()]
+            if not _kana_word_could_be_name(word) or _is_function_word(with_particle):
+                continue
+            # Inside a clause, only an object or a subject of a person's act, and in hiragana
+            # only a word the dictionary does not hold or holds as a name.
+            if inner and (
+                particle.group() not in ("を", "が", "と", "に", "の")
+                or (
+                    script == _HIRAGANA
+                    and (
+                        (_is_word(word) and not _could_be_name(word))
+                        or not _read_as_nouns(tokens, start, end)
+                    )
+                )
+            ):
+                continue
+            # こども is no name and も: a one-kana particle that ends a known word is that word's.
+            if len(particle.group()) == 1 and particle.group() != "が" and _is_word(with_particle):
+                continue
+            after = particle.end()
+            kind = particle.group()
+            if kind in ("の", "との") and script == _KATAKANA and not _could_be_name(word):
+                # ポケポケのアカウント is a game's: a katakana word the dictionary does not know
+                # as a name owns only what a person has (ユイナの投稿, …の母親).
+                personal = bool(_PERSONAL_POSSESSION.match(norm, end))
+            elif kind in ("の", "との"):
+                personal = bool(_WITH_SOMEONE_AFTER.match(norm, after)) or bool(
+                    _POSSESSOR_AFTER.match(norm, end)
+                )
+            elif kind == "と":
+                # いちかとりおが: two words that may both be names, joined as a subject.
+                other = re.match(
+                    f"([{script}]{{2,6}}?)(?:が|に|は|から|の)", norm[after : after + 9]
+                )
+                personal = (other is not None and _kana_word_could_be_name(other.group(1))) or bool(
+                    _TOGETHER_AFTER.match(norm, after)
+                )
+            else:
+                personal = kind != "と" and bool(
+                    _PERSON_ACTION.search(_clause_after(norm, after, 20))
+                )
+            if personal:
+                spans.append((start, end))
+                break
+    return spans
+
+
+# Whatever opens a clause before と名乗る or という名前 is a name: 翼と名乗る, ミキ子と名乗る.
+_SELF_NAMED = re.compile(
+    f"(?:^|(?<=[。、「『 \\nはが]))([{_KANJI}{_KATAKANA}]{{1,6}}|[{_HIRAGANA}]{{2,6}}"
+    f"|[{_KATAKANA}]{{1,3}}[{_KANJI}]|[{_HIRAGANA}]{{2,3}}[{_KANJI}])"
+    "(?=と名乗|を名乗|という名前|って名前|っていう名前|と名のる)"
+)
+# A reading in brackets after a name: 今井 陽向（いまい・ひなた）, 村井彩花（むらい あやか）.
+_READING_AFTER = re.compile(
+    f"[(（]([{_HIRAGANA}{_KATAKANA}]{{1,10}}(?:[ ・]?[{_HIRAGANA}{_KATAKANA}]{{1,10}})?)[)）]"
+)
+# A surname, then a given name in hiragana: 小川ひなで, 森ゆいが.
+_SURNAME_AND_KANA = re.compile(
+    f"(?<![{_KANJI}])([{_KANJI}]{{1,3}})([{_HIRAGANA}]{{2,3}})(?=で|が|は|に|と|の|を|も|、|。|\\s?[(（])"
+)
+
+
+_KANJI_BEFORE_AND = re.compile(f"(?<![{_KANJI}])([{_KANJI}]{{1,3}})(?:と|、|や)$")
+_KANJI_AFTER_AND = re.compile(
+    f"^(?:と|、|や)([{_KANJI}]{{1,3}})(?![{_KANJI}])(?=が|は|に|と|の|を|も|、)"
+)
+
+
+def _kanji_joined(norm: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return a kanji word joined by と to a name found that the dictionary knows as a name:
+    凛と陽葵が, 陽葵と凛が."""
+    spans = []
+    for start, end in found:
+        before = _KANJI_BEFORE_AND.search(norm[max(0, start - 4) : start])
+        if before and _could_be_name(before.group(1)) and not _is_role(before.group(1)):
+            length = len(before.group(1))
+            first = start - len(before.group())
+            spans.append((first, first + length))
+        after = _KANJI_AFTER_AND.match(norm[end : end + 6])
+        if after and _could_be_name(after.group(1)) and not _is_role(after.group(1)):
+            spans.append((end + after.start(1), end + after.end(1)))
+    return spans
+
+
+def _self_named(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _SELF_NAMED.finditer(norm):
+        word = match.group(1)
+        if _is_role(word) or word in _NOT_HIRAGANA_NAMES or _PSEUDONYM_MARK.match(word[0]):
+            continue
+        # 公式と名乗る, 事務局と名乗る: a word the dictionary knows, but not as a name, is a
+        # pretence of a body, not a person's name.
+        if _is_word(word) and not _could_be_name(word) and not _could_be_surname(word):
+            continue
+        start, end = match.span(1)
+        honorific = re.search(f"(?:{_HONORIFIC})$", word)
+        spans.append((start, end - (len(honorific.group()) if honorific else 0)))
+    return spans
+
+
+def _readings(norm: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the reading in brackets right after a name found."""
+    ends = {end for _, end in found}
+    return [
+        match.span(1)
+        for match in _READING_AFTER.finditer(norm)
+        if match.start() in ends or match.start() - 1 in ends
+    ]
+
+
+def _surnames_with_kana_given_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Return a surname SudachiPy knows with a hiragana given name after it: 小川ひな.
+
+    The surname must be a whole noun as SudachiPy reads the text (not 伝 of 伝えた, not 原 of
+    原っぱ), and the kana must not begin with a particle, an ending or a suffix.
+    """
+    tokens_at = _tokens_at(tokens)
+    by_start = {token.start: token for token in tokens}
+    spans = []
+    for match in _SURNAME_AND_KANA.finditer(norm):
+        surname, given = match.group(1), match.group(2)
+        token = tokens_at.get(match.span(1))
+        if token is None or token.pos[0] != "名詞" or token.pos[1] == "数詞":
+            continue
+        following = by_start.get(match.start(2))
+        if following is not None and following.pos[0] in ("助詞", "助動詞", "接尾辞", "動詞"):
+            continue
+        if _is_role(surname) or not _could_be_surname(surname):
+            continue
+        if _is_function_word(given) or not _kana_word_could_be_name(given):
+            continue
+        # 森ゆいが is a name; 森から, 林まで, 山田さえ are not (the kana are a particle).
+        if (
+            _is_word(given)
+            and not _could_be_name(given)
+            and not _could_be_name(_to_katakana(given))
+        ):
+            continue
+        spans.append(match.span())
     return spans
 
 
@@ -1675,15 +2057,23 @@ def _romaji_names(norm: str) -> list[tuple[int, int]]:
 # Where a word stands for a person by its place in the sentence: after a relation and の
 # (同僚のsuzuki hanako), as a role's value (加害者はRyo（…）), named (…という名前, …名義).
 _ROLE_BEFORE = re.compile(
-    "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|送信者|本人)(?:は|が|:)$"
+    "(?:加害者|加害生徒|加害児童|相手|犯人|主犯|差出人|送り主|投稿者|首謀者|送信者|本人|相談者|被害者"
+    "|被害生徒)(?:は|が|:|・)$"
 )
 _NAMED_AFTER = re.compile(
     "^[』」]?\\s?(?:という|って|っていう|との)?(?:名前|名義|表記|本名|氏名|表示名)"
     "|^[』」]?\\s?(?:と名乗|を名乗|と呼ば)"
 )
+# A second word may be in capitals (Hina SATO) or an initial (Sakura I.).
 _LATIN_SLOT_WORD = re.compile(
-    r"(?<![A-Za-z0-9@._/#\-])([A-Za-z][a-z]{1,15}(?: [A-Za-z][a-z]{1,15})?|[A-Z]{3,15})"
+    r"(?<![A-Za-z0-9@._/#\-])([A-Za-z][a-zà-öø-ÿ]{1,15}(?: (?:[A-Za-z][a-zà-öø-ÿ]{1,15}|[A-Z]{2,15}|[A-Z]\.))?"
+    r"|[A-Z]{3,15})"
     r"(?![A-Za-z0-9@_])"
+)
+# A handle that spells a name (yuki.s, kaito_watanabe): romaji, then a dot or an underscore
+# and an initial or more romaji.
+_NAME_HANDLE = re.compile(
+    r"(?<![A-Za-z0-9@._/#\-])([a-z]{2,15}(?:[._][a-z0-9]{1,15}){1,2})(?![A-Za-z0-9@._/\-])"
 )
 _PERSON_OBJECT_AFTER = re.compile("^(?:を|に)(?:信用|信頼|紹介|好き|怖が|避け|頼|ブロック)")
 
@@ -1698,19 +2088,41 @@ def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
     ends: set[int] = set()
     for match in _LATIN_SLOT_WORD.finditer(norm):
         start, end = match.span(1)
-        words = match.group(1).split(" ")
+        words = [word.rstrip(".") for word in match.group(1).split(" ")]
         if any(_NOT_LATIN_NAMES.match(word.capitalize()) for word in words):
             continue
         if not all(word[0].isupper() or _ROMAJI_WORD.fullmatch(word) for word in words):
             continue
         before = norm[max(0, start - 12) : start]
         after = norm[end : end + 12]
-        # 相手のGmail、: a word that is not romaji stands for a person only as a subject.
+        # 相手のGmail、: a word that is not romaji stands for a person only as a subject, before
+        # a title (Garcia監督) or with a person's note (Olivia Chen（大学1年）).
         if not all(_ROMAJI_WORD.fullmatch(word) for word in words) and not (
             re.match("^(?:が|と|は|から|に(?:言|され|送ら))", after)
             or _PERSON_OBJECT_AFTER.match(after)
+            or (_TITLE_AFTER.match(after) and words[0][0].isupper())
+            or _PERSON_NOUN_AFTER.match(after)
         ):
             continue
+        # Emmaがあの写真持ってる: a capitalised subject doing what people do.
+        # (yutoが…載せた: in lowercase, a romaji word opening a clause).
+        subject = (
+            (
+                words[0][0].isupper()
+                or (
+                    all(_ROMAJI_WORD.fullmatch(word) for word in words)
+                    and len(match.group(1)) >= 3
+                    and (start == 0 or norm[start - 1] in _CLAUSE_OPENERS)
+                )
+            )
+            and re.match("^(?:が|は)", after) is not None
+            and re.search(
+                f"{_PERSON_ACTION.pattern}|持って",
+                re.split("[」』]", _clause_after(norm, end + 1, 20))[0],
+            )
+            is not None
+            and not any(w.capitalize() in _NOT_ROMAJI_NAMES for w in words)
+        )
         # Suzuki部長, 同僚のsuzuki hanako: in a person's slot a maker's name is a surname.
         in_slot = (
             _RELATION_AND_NO_BEFORE.search(before)
@@ -1719,6 +2131,8 @@ def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
             or _NAME_LABEL_BEFORE.search(before)
             or _NAMED_AFTER.match(after)
             or (_TITLE_AFTER.match(after) and words[0][0].isupper())
+            or _PERSON_NOUN_AFTER.match(after)
+            or subject
         )
         beside = _PERSON_OBJECT_AFTER.match(after) or (
             start > 0 and norm[start - 1] in "と、" and start - 1 in ends
@@ -1727,7 +2141,23 @@ def _latin_slot_names(norm: str) -> list[tuple[int, int]]:
             spans.append((start, end))
         if spans and spans[-1] == (start, end):
             ends.add(end)
+    for match in _NAME_HANDLE.finditer(norm):
+        start, end = match.span(1)
+        first, *rest = re.split("[._]", match.group(1))
+        if not _ROMAJI_WORD.fullmatch(first) or not all(
+            len(part) <= 2 or part.isdigit() or _ROMAJI_WORD.fullmatch(part) for part in rest
+        ):
+            continue
+        if rest[-1] in _TOP_LEVEL_DOMAINS:
+            continue
+        if _in_person_context(norm, start, end) or re.match(
+            "^(?:って|という|っていう)(?:ID|アカ|アカウント|名前|人|子)", norm[end : end + 12]
+        ):
+            spans.append((start, end))
     return spans
+
+
+_TOP_LEVEL_DOMAINS = _words("com net org jp co ne or ac go io me info biz tv cc uk us ly app dev")
 
 
 # A katakana word before a title is a name: スズキ課長, ガルシア校長.
@@ -1751,7 +2181,7 @@ _COUNTED_ITEM = (
 _COUNTED_LIST = re.compile(
     f"(?:(?<![{_KATAKANA}{_HIRAGANA}{_KANJI}A-Za-z])|(?<=[はがもをにでの、「『 ])(?=[{_HIRAGANA}])"
     f"|(?<=[{_HIRAGANA}])(?=[{_KATAKANA}A-Za-z]))"
-    f"((?:{_COUNTED_ITEM})(?:[、,・と](?:{_COUNTED_ITEM})){{1,6}})"
+    f"((?:{_COUNTED_ITEM})(?:(?:[、,・]\\s?|と)(?:{_COUNTED_ITEM})){{1,6}})"
     "(?=の(?:[0-9二三四五六七八九十]+|ふた|さん|よ)(?:人|名)|の二人|の三人|ら(?:が|に|から|は|の))"
 )
 
@@ -1764,10 +2194,12 @@ def _counted_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         position = match.start(1)
         items: list[tuple[int, int]] = []
         named = 0
-        for item in re.split("([、,・と])", match.group(1)):
+        # ひろと、かいせい: with commas, a と inside an item is part of a name.
+        separator = "([、,・]\\s?)" if re.search("[、,・]", match.group(1)) else "(と)"
+        for item in re.split(separator, match.group(1)):
             start, end = position, position + len(item)
             position = end
-            if item in ("、", ",", "・", "と"):
+            if item.strip() in ("、", ",", "・", "と"):
                 continue
             if not item:
                 break
@@ -1868,10 +2300,18 @@ def _person_names(norm: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         + _latin_slot_names(norm)
         + _katakana_title_names(norm, tokens)
         + _counted_names(norm, tokens)
+        + _bracketed_people(norm)
+        + _self_named(norm)
+        + _clause_subject_names(norm, tokens)
     )
     spans = sorted(spans + _surname_words(norm, tokens, spans))
     spans = sorted(spans + _joined_names(norm, tokens, spans))
     spans = sorted(spans + _hiragana_joined(norm, tokens, spans))
+    if tokens:
+        spans = sorted(spans + _surnames_with_kana_given_names(norm, tokens))
+    if tokens:
+        spans = sorted(spans + _kanji_joined(norm, spans))
+    spans = sorted(spans + _readings(norm, spans))
     spans = [(start, end) for start, end in spans if not _not_a_person(norm, start, end)]
     merged: list[tuple[int, int]] = []
     for start, end in spans:

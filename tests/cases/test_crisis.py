@@ -257,3 +257,37 @@ def test_dialect_slang_and_getting_ready_prompt_their_code(text, code):
 )
 def test_notes_to_ask_later_history_and_everyday_plans_prompt_nothing(text):
     assert kinds(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("しにたぃ…もぅ無理ぽ", "suicidal"),
+        ("私がいなくなっても誰も困らないよね", "suicidal"),
+        ("どうやったら楽に死ねるか、ずっと調べてる。", "suicidal"),
+        ("うち、おらんほうがええんよね。", "suicidal"),
+        ("睡眠薬をまとめて飲んだ、と友人からLINE。", "suicidal"),
+        ("「今から行く、ドアを開けろ」と電話があった。", "imminent_danger"),
+        ("「明日学校で殴る。逃げても無駄」", "imminent_danger"),
+        ("「親にバレたくないなら、あと2万振り込め」", "threat"),
+        ("「警察に言ったら即ばらまく」と念押しされている。", "threat"),
+    ],
+)
+def test_phrase_families_prompt_in_any_register(text, code):
+    assert code in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明日病院に行く。",
+        "これから学校に行く、とLINEが来た。",
+        "自傷の既往なし。家族関係も良好とのこと。",
+        "脅迫メールの件は、相手が特定され謝罪・示談が成立し、解決済み。",
+        "キャンプで火をつけるのに苦労した。",
+        "「この写真、インスタに載せてもいい？」と友達に聞かれた。",
+        "鳥が屋上から飛んでいった。",
+    ],
+)
+def test_plans_settled_matters_and_asking_leave_prompt_nothing(text):
+    assert kinds(text) == set()

@@ -78,3 +78,51 @@ def test_every_site_of_the_seeded_catalogue_may_be_written():
     assert hosts
     for host in hosts:
         assert find_pii(f"{host} を案内した。") == [], host
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A kana word where a person stands, known to no list: opening a clause, inside one,
+        # before a title, in a cleft, in brackets after a person.
+        ("なおやとけいごにお金を取られた。", "なおや"),
+        ("クラス全員でゆうなを無視した。", "ゆうな"),
+        ("みんなでソウマをからかった。", "ソウマ"),
+        ("ユイナの投稿に悪口が書かれた。", "ユイナ"),
+        ("しずく店長が悪口を書いた。", "しずく"),
+        ("拡散したのはすずだよ。", "すず"),
+        ("相談者（ゆいな）は泣いていた。", "ゆいな"),
+        ("翼と名乗るアカウントから連絡が来た。", "翼"),
+        # Latin names by position: a subject, an accented surname, a handle that spells a name.
+        ("「Emmaがあの写真持ってる」と言われた。", "Emma"),
+        ("Anna Müllerさんの母親から相談。", "Anna Müller"),
+        ("rina.kが裏アカで写真を載せてた。", "rina.k"),
+    ],
+)
+def test_a_name_is_read_from_its_place_in_the_sentence(text, name):
+    start = text.index(name)
+    assert any(
+        f.kind == "person_name" and f.start < start + len(name) and start < f.end
+        for f in find_pii(text)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "だれかがグループに写真を流した。",
+        "こどもが自分で写真を送ってしまった。",
+        "みんなでカラオケを楽しんだ。",
+        "ポケポケのアカウントが乗っ取られた。",
+        "公式と名乗るアカウントに注意するよう伝えた。",
+        "「Excelが壊れた」と言っていた。",
+        "会社の口コミサイトに実名で中傷を書かれた。",
+    ],
+)
+def test_pronouns_things_and_bodies_in_a_person_s_place_are_not_names(text):
+    assert [f for f in find_pii(text) if f.kind == "person_name"] == []
+
+
+def test_text_spaced_out_a_character_at_a_time_is_read_together():
+    text = "s a y a . k 0 3 @ e x a m p l e . j p と書かれていた。"
+    assert [(f.kind, f.start) for f in find_pii(text)] == [("email", 0)]
