@@ -12,9 +12,9 @@ For entries with names the tags give the name's position (subject, object, relat
 quote, list, role, named_as, dodge; the script is read from the name itself).  Entries
 carrying only structured identifiers are tagged ``structured`` (plus ``dodge`` when written
 to slip past a filter).  Name-free entries (``expected == ()``) carry one tag naming the kind
-of text.  The batch as written had six more entries, each a twelve-digit number next to
-マイナンバー/個人番号 with a check digit that does not hold; domain.md defines a My Number by
-its check digit, so they were taken out before the batch was first measured.
+of text.  Six of the My Numbers have a check digit that does not hold: the guard refuses
+twelve digits beside マイナンバー/個人番号 whatever their check digit, since a mistyped number
+still leads to the person.
 
 ROUND4_CRISIS entries are ``(text, expected_kinds, tag)`` with kinds from suicidal /
 imminent_danger / threat and tag ``positive`` or ``negative``; an empty tuple means nothing
@@ -1311,8 +1311,23 @@ ROUND4_NAMES: tuple[NameCase, ...] = (
         ("structured",),
     ),
     (
+        "マイナンバー913909960303をLINEで送るよう言われ送信した。",
+        (("my_number", "913909960303"),),
+        ("structured",),
+    ),
+    (
+        "個人番号 824628194829 が書かれた書類の写真が流出。",
+        (("my_number", "824628194829"),),
+        ("structured",),
+    ),
+    (
         "偽の役所サイトにマイナンバー（199351819090）を入力。",
         (("my_number", "199351819090"),),
+        ("structured",),
+    ),
+    (
+        "相手が「お前のマイナンバー378657975431知ってるぞ」と送ってきた。",
+        (("my_number", "378657975431"),),
         ("structured",),
     ),
     (
@@ -1320,10 +1335,25 @@ ROUND4_NAMES: tuple[NameCase, ...] = (
         (("my_number", "2319 4875 7496"),),
         ("structured", "dodge"),
     ),
+    (
+        "個人番号１１８６２５２７６０１６（全角）を申請フォームに入力。",
+        (("my_number", "１１８６２５２７６０１６"),),
+        ("structured", "dodge"),
+    ),
     ("マイナンバー：8955-5979-7119", (("my_number", "8955-5979-7119"),), ("structured", "dodge")),
+    (
+        "個人番号「4710\u200b4974\u200b6500」（ゼロ幅スペース入り）を送った。",
+        (("my_number", "4710\u200b4974\u200b6500"),),
+        ("structured", "dodge"),
+    ),
     (
         "マイナンバーカードの裏の番号は７５２９\u3000１７０３\u3000４２３２。",
         (("my_number", "７５２９\u3000１７０３\u3000４２３２"),),
+        ("structured", "dodge"),
+    ),
+    (
+        "個人番号は6671-2768-4267と本人がメモしていた。",
+        (("my_number", "6671-2768-4267"),),
         ("structured", "dodge"),
     ),
     ("送付先 〒330-0846", (("postal_code", "〒330-0846"),), ("structured",)),
