@@ -12,7 +12,7 @@ from catalogue.hsds.export import service_document, services_page
 from catalogue.models import Organization, Phone, Schedule, Service
 from catalogue.selectors import service_search, services_for
 from catalogue.vocabulary import Action, Category, Channel
-from core.serializers import NullableCharField, NullableURLField
+from core.serializers import NullableCharField, NullableURLField, StrictIntegerField
 
 
 def _codes(vocabulary) -> serializers.ListField:
@@ -154,8 +154,8 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class HsdsPageQuery(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, required=False, default=1)
-    per_page = serializers.IntegerField(min_value=1, max_value=200, required=False, default=50)
+    page = StrictIntegerField(min_value=1, required=False, default=1)
+    per_page = StrictIntegerField(min_value=1, max_value=200, required=False, default=50)
 
 
 @extend_schema_view(

@@ -7,6 +7,7 @@
   readings of text (``"true"``, ``"12"``) still apply.
 """
 
+import re
 from typing import Any
 
 from django.core.validators import RegexValidator
@@ -17,6 +18,7 @@ from rest_framework import serializers
 # Python's whitespace (str.isspace), spelled out so that the schema's pattern means the same in
 # JSON Schema's regular expressions as the server's strip() does here.
 WHITESPACE = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
 not_blank = RegexValidator(f"[^{WHITESPACE}]", _("空白だけでは記録できません。"))
 
 
@@ -94,3 +96,18 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if sent_as_json(self) and (isinstance(data, bool) or not isinstance(data, int)):
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer written as one: a JSON integer, or in a query or form only digits.
+
+    DRF reads ``"50.0"`` as 50; the schema says integer, so a decimal point or an exponent is
+    refused like any other value that is not one.
+    """
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool | float):
+            self.fail("invalid")
+        if isinstance(data, str) and not INTEGER.fullmatch(data):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))

@@ -49,5 +49,15 @@ def test_a_bad_page_size_is_a_400_naming_it(api, counsellor):
     assert "per_page" in response.json()
 
 
+@pytest.mark.parametrize("value", ["50.0", "5e1", "1.", "２", "two"])
+def test_a_page_that_is_not_written_as_an_integer_is_a_400_naming_it(api, counsellor, value):
+    # DRF alone reads "50.0" as 50, which the schema (an integer) does not allow.
+    for name in ("page", "per_page"):
+        response = api(counsellor).get(URL, {name: value})
+        assert response.status_code == 400
+        assert name in response.json()
+    assert api(counsellor).get(URL, {"page": " 1 ", "per_page": "+5"}).status_code == 200
+
+
 def test_anonymous_callers_get_no_feed(api, db):
     assert api().get(URL).status_code in {401, 403}
