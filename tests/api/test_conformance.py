@@ -36,6 +36,7 @@ the run is derandomized, so the same code sends the same requests.
 import io
 import json
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -223,7 +224,13 @@ def known(headers) -> None:
     if BASE_URL:
 
         def get(path):
-            response = requests.get(BASE_URL + path, headers=headers, timeout=30)
+            # A served stack throttles each token (API_THROTTLE_READ): past the rate, wait as
+            # its Retry-After says, as any client should.
+            for _ in range(5):
+                response = requests.get(BASE_URL + path, headers=headers, timeout=30)
+                if response.status_code != 429:
+                    break
+                time.sleep(min(int(response.headers.get("Retry-After") or 1), 60))
             response.raise_for_status()
             return response.json()
 
