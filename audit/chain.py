@@ -18,11 +18,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
-from audit.models import AuditEntry
+from audit.models import AuditEntry, StagedEntry
 
 # Any fixed number: the one advisory lock that orders every append to the chain.
 ADVISORY_LOCK_ID = 0x7473_756E_6167_75  # "tsunagu"
 GENESIS = ""
+# Staged entries sealed per transaction: the chain's lock is held for this many rows at most.
+SEAL_CHUNK = 25
 
 
 def _key() -> bytes:
@@ -124,6 +126,46 @@ def append(entries: Sequence[AuditEntry]) -> None:
             entries[0].save(force_insert=True)
         else:
             AuditEntry.objects.bulk_create(entries)
+
+
+def stage(entries: Sequence[AuditEntry]) -> None:
+    """Store the entries in the caller's transaction, to be sealed into the chain after it.
+
+    For a bulk job: the job's work and its entries commit or vanish together, and no lock
+    every other append waits for is held while the job runs. Call ``seal_staged`` once the
+    job's transaction has committed.
+    """
+    fields = [f.attname for f in StagedEntry._meta.concrete_fields if not f.primary_key]
+    StagedEntry.objects.bulk_create(
+        StagedEntry(**{name: getattr(entry, name) for name in fields}) for entry in entries
+    )
+
+
+def seal_staged(chunk: int = SEAL_CHUNK) -> int:
+    """Move every staged entry into the chain, ``chunk`` at a time, in the order staged.
+
+    Each chunk is one short transaction that takes the staged rows (skipping any another
+    sealer holds), removes them and appends them, so an entry is sealed exactly once however
+    many sealers run, and a sealer killed midway leaves the rest staged for the next one. The
+    chunk commits without waiting for its WAL to reach the disk, so the chain's lock is not
+    held through a flush: a crash can only lose whole chunks, whose staged rows then come back
+    with them, and the next append's own commit flushes every chunk it builds on.
+    Returns how many entries were sealed.
+    """
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            staged = list(
+                StagedEntry.objects.select_for_update(skip_locked=True).order_by("id")[:chunk]
+            )
+            if not staged:
+                return sealed
+            StagedEntry.objects.filter(id__in=[row.id for row in staged]).delete()
+            append([row.entry() for row in staged])
+        sealed += len(staged)
 
 
 def first_break(entries: Iterable[AuditEntry]) -> AuditEntry | None:

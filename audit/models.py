@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditEntry(models.Model):
-    """Who did what to which case, when and from where; the database refuses to change it."""
+class EntryContent(models.Model):
+    """What an audit entry says: who did what to which case, when and from where."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("閲覧")
@@ -68,6 +68,17 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("詳細"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("接続元IP"), null=True, blank=True)
     via = models.CharField(_("経路"), max_length=10, choices=Via.choices, default=Via.SYSTEM)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.case_reference}"
+
+
+class AuditEntry(EntryContent):
+    """One entry of the trail, sealed into the chain; the database refuses to change it."""
+
     # HMAC-SHA256 over this entry's content and the previous entry's seal (audit/chain.py).
     seal = models.CharField(_("封印"), max_length=64, blank=True, editable=False)
 
@@ -80,8 +91,25 @@ class AuditEntry(models.Model):
         verbose_name = _("監査記録")
         verbose_name_plural = _("監査記録")
 
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.case_reference}"
+
+class StagedEntry(EntryContent):
+    """An entry written with a bulk job's own work, waiting to be sealed into the chain.
+
+    Every append to the chain holds one lock that each intake's own entry waits for, so a job
+    that writes hundreds of entries at once (the retention sweep) stages them in its transaction
+    and ``audit.chain.seal_staged`` moves them into the trail a few at a time afterwards. Counts
+    and codes only, like every entry: no free text is ever staged.
+    """
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("封印待ちの監査記録")
+        verbose_name_plural = _("封印待ちの監査記録")
+
+    def entry(self) -> AuditEntry:
+        """Return the trail's entry with this content, not yet sealed or saved."""
+        content = (f.attname for f in self._meta.concrete_fields if not f.primary_key)
+        return AuditEntry(**{name: getattr(self, name) for name in content})
 
 
 class AccessAlert(models.Model):

@@ -1,5 +1,6 @@
 """Checks that a database (say, one just restored from a backup) is whole and consistent."""
 
+import datetime
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -9,9 +10,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, ForeignKey, Model, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEntry
+from audit.models import AuditEntry, StagedEntry
 from stats.models import (
     CategoryRollup,
     FirstFollowUpRollup,
@@ -110,11 +112,24 @@ def orphan_rows() -> dict[str, int]:
     return found
 
 
+def unsealed_entries() -> dict[str, int]:
+    """Return how many audit entries have waited over an hour to be sealed into the chain.
+
+    A sweep seals what it stages straight after each batch; an entry still staged an hour
+    later was left by a sweep that was killed (or by a backup taken mid-sweep), and the next
+    sweep seals it.
+    """
+    cutoff = timezone.now() - datetime.timedelta(hours=1)
+    waiting = StagedEntry.objects.filter(at__lt=cutoff).count()
+    return {StagedEntry._meta.label: waiting} if waiting else {}
+
+
 CHECKS: tuple[tuple[str, Callable[[], object]], ...] = (
     ("migrations", unapplied_migrations),
     ("audit_triggers", audit_triggers_missing),
     ("rollups", rollups_differing),
     ("orphans", orphan_rows),
+    ("unsealed", unsealed_entries),
 )
 
 
@@ -129,6 +144,9 @@ def integrity_problems() -> dict[str, str]:
         "audit_triggers": _("監査記録を守るトリガーがありません: %s"),
         "rollups": _("集計が元の表と一致しません: %s"),
         "orphans": _("参照先のない行があります: %s"),
+        "unsealed": _(
+            "監査記録の封印が1時間以上止まっています（manage.py retention で封印されます）: %s"
+        ),
     }
     problems: dict[str, str] = {}
     for name, check in CHECKS:

@@ -2,9 +2,10 @@
 
 The sweep works in claimed batches, each one transaction: it locks the due cases it takes
 (PostgreSQL skips rows another sweep holds; SQLite's immediate transactions let one writer
-in at a time), rewrites or deletes them, and writes one audit entry per case with counts,
-never text. A sweep killed mid-batch leaves that batch untouched; a second sweep finds only
-what the first one did not finish. Held cases are never taken.
+in at a time), rewrites or deletes them, and stages one audit entry per case with counts,
+never text, which it seals into the audit chain once the batch has committed. A sweep killed
+mid-batch leaves that batch untouched; a second sweep seals what the first left staged and
+finds only what it did not finish. Held cases are never taken.
 """
 
 import datetime
@@ -139,23 +140,14 @@ ACTIONS = {
 
 
 def _system_audit(entries: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-    """Seal one entry per case of a batch into the chain at once: the sweep acts, nobody signed in.
+    """Stage one entry per case of a batch, in the batch's transaction: the sweep acts, nobody
+    signed in.
 
-    The chain's lock is held from here to the commit, and every intake's own entry waits for
-    it: the batch's deferred foreign-key checks run now, before the lock, so that the commit
-    that follows has nothing left to check; and the batch commits without waiting for its
-    WAL to reach the disk, so the lock is not held through a flush either. That is safe for
-    the sweep alone: a crash can lose the last few batches whole (never part of one), and the
-    next sweep finds those cases still due and does them again; an intake that chained its
-    entry after a batch's flushes the WAL up to its own commit, the batch's included, so the
-    chain never loses a link another entry builds on.
+    The entries are sealed into the chain after the batch commits (``chain.seal_staged``), a
+    few at a time, so an intake's own entry never waits for a whole batch.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL synchronous_commit = off")
     ip, via = current_origin()
-    chain.append(
+    chain.stage(
         [
             AuditEntry(
                 actor=None,
@@ -307,6 +299,9 @@ def retention_sweep(
     result = SweepResult(dry_run=dry_run)
     desks = _desks()
     result.held = Case.objects.filter(_held(), status=Case.Status.CLOSED).count()
+    if not dry_run:
+        # Entries a sweep killed after a batch committed left staged.
+        chain.seal_staged()
     for due, work in (
         (_case_due, lambda qs: case_delete_batch(cases=qs, size=size)),
         (_text_due, lambda qs: text_shred_batch(cases=qs, size=size, now=now)),
@@ -322,6 +317,7 @@ def retention_sweep(
                 continue
             while batches < bound:
                 taken = work(cases)
+                chain.seal_staged()
                 batches += 1
                 done.extend(taken)
                 if len(taken) < size:

@@ -6,17 +6,18 @@ triggers would refuse — with them out of the way, as the owner of the table ca
 """
 
 import datetime
+import threading
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from audit import chain
 from audit.checks import audit_key_is_set
-from audit.models import AuditEntry
+from audit.models import AuditEntry, StagedEntry
 from audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,61 @@ def test_nothing_is_written_without_a_key(case, counsellor):
 
     with pytest.raises(ImproperlyConfigured):
         audit_record(actor=counsellor, action=AuditEntry.Action.VIEW, case=case)
+
+
+def staged_entries(count: int, reference: str = "GIFU-CITY-2026-0001") -> list[AuditEntry]:
+    return [
+        AuditEntry(action=AuditEntry.Action.SHRED, case_reference=reference, detail={"n": n})
+        for n in range(count)
+    ]
+
+
+def test_staged_entries_are_sealed_in_the_order_staged_a_chunk_at_a_time(trail):
+    with transaction.atomic():
+        chain.stage(staged_entries(60))
+    # Staged, they are not yet part of the trail, which still verifies.
+    assert AuditEntry.objects.count() == len(trail)
+    assert chain.verify() is None
+    assert chain.seal_staged(chunk=25) == 60
+    assert not StagedEntry.objects.exists()
+    sealed = AuditEntry.objects.order_by("id")[len(trail) :]
+    assert [entry.detail["n"] for entry in sealed] == list(range(60))
+    assert "正常" in verify()
+    assert chain.seal_staged() == 0
+
+
+def test_staged_entries_go_back_with_the_work_they_record():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        chain.stage(staged_entries(3))
+        raise RuntimeError("the job failed")
+    assert not StagedEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sealers_running_at_once_seal_each_entry_once():
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        "file:memorydb"
+    ):
+        pytest.skip("threads cannot share SQLite's in-memory test database reliably")
+    chain.stage(staged_entries(200))
+    counts, errors = [], []
+    barrier = threading.Barrier(3)
+
+    def seal() -> None:
+        try:
+            barrier.wait()
+            counts.append(chain.seal_staged(chunk=7))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=seal) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(counts) == 200
+    assert sorted(e.detail["n"] for e in AuditEntry.objects.all()) == list(range(200))
+    assert chain.verify() is None

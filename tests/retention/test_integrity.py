@@ -21,7 +21,8 @@ def test_a_whole_database_passes_even_after_cases_were_deleted(closed_case):
     out = io.StringIO()
     call_command("checkintegrity", stdout=out)
     assert out.getvalue().split() == [
-        "OK", "migrations", "OK", "audit_triggers", "OK", "rollups", "OK", "orphans"
+        "OK", "migrations", "OK", "audit_triggers", "OK", "rollups", "OK", "orphans",
+        "OK", "unsealed",
     ]  # fmt: skip
 
 
@@ -67,3 +68,20 @@ def test_a_row_that_names_a_deleted_case_fails_the_check(closed_case):
     finally:
         Note.objects.filter(pk=note.pk).update(case_id=case.pk)
     assert "orphans" not in integrity_problems()
+
+
+def test_entries_left_staged_for_over_an_hour_fail_the_check(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from audit import chain
+    from audit.models import AuditEntry
+
+    an_hour_ago = timezone.now() - datetime.timedelta(minutes=61)
+    chain.stage([AuditEntry(action=AuditEntry.Action.SHRED, at=timezone.now())])
+    assert "unsealed" not in integrity_problems()
+    chain.stage([AuditEntry(action=AuditEntry.Action.SHRED, at=an_hour_ago)])
+    assert "audit.StagedEntry=1" in integrity_problems()["unsealed"]
+    chain.seal_staged()
+    assert "unsealed" not in integrity_problems()

@@ -164,6 +164,34 @@ def test_a_sweep_killed_mid_batch_loses_and_repeats_nothing(closed_case, monkeyp
         assert len(retention_entries(case, services.SHREDDED)) == 1
 
 
+def test_entries_a_killed_sweep_left_staged_are_sealed_by_the_next(closed_case, monkeypatch):
+    from audit import chain
+    from audit.models import StagedEntry
+
+    cases = [closed_case() for _ in range(3)]
+    real, calls = chain.seal_staged, []
+
+    def killed_after_the_first_batch(*args, **kwargs):
+        calls.append(StagedEntry.objects.count())
+        if calls[-1]:
+            raise KeyboardInterrupt("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(chain, "seal_staged", killed_after_the_first_batch)
+    with pytest.raises(KeyboardInterrupt):
+        retention_sweep(now=days_after(ONE_YEAR), batch_size=2)
+    # The first batch committed with its entries staged; none is in the trail yet.
+    assert StagedEntry.objects.count() == 2
+    assert chain.verify() is None
+    monkeypatch.undo()
+    retention_sweep(now=days_after(ONE_YEAR), batch_size=2)
+    assert not StagedEntry.objects.exists()
+    assert all(shredded(c) for c in cases)
+    for case in cases:
+        assert len(retention_entries(case, services.SHREDDED)) == 1
+    assert chain.verify() is None
+
+
 def test_one_run_is_bounded(closed_case):
     for _ in range(5):
         closed_case()
