@@ -8,8 +8,9 @@ a summary, then runs the retention sweep — as beat would, run after run — at
 a year after the last closing (every summary is shredded) and five years after it (every
 case is deleted). Meanwhile another process opens an intake through the service every few
 milliseconds and watches its own backend in pg_stat_activity for lock waits. Prints the
-sweep's rate per second, the intakes' latencies, and the longest lock wait an intake had
-during each phase next to a quiet baseline (target: at most 100 ms). ``--phase-seconds``
+sweep's rate per second, the intakes' latencies, the longest lock wait an intake had during
+each phase next to a quiet baseline (target: at most 100 ms), and how long the sweep held the
+audit chain's lock each time it took it. ``--phase-seconds``
 stops each phase after that long, for a rate measured on the full table in bounded time; a
 phase stopped early says so. Run again, it goes on where the last run stopped.
 """
@@ -31,9 +32,10 @@ import django
 
 django.setup()
 
-from django.db import connection, connections  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 
 from accounts.models import Desk, User  # noqa: E402
+from audit import chain  # noqa: E402
 from bench.seed import bench_cast, seed_cases  # noqa: E402
 from cases import services as case_services  # noqa: E402
 from cases.models import Case  # noqa: E402
@@ -114,6 +116,24 @@ class Intakes:
         self.process.join()
 
 
+class LockHolds:
+    """Time how long this process holds the audit chain's lock: from taking it to the commit."""
+
+    def __enter__(self) -> "LockHolds":
+        self.holds: list[float] = []
+        self.real = chain._lock
+        chain._lock = self.lock
+        return self
+
+    def lock(self) -> None:
+        self.real()
+        taken = time.monotonic()
+        transaction.on_commit(lambda: self.holds.append(time.monotonic() - taken))
+
+    def __exit__(self, *exc: object) -> None:
+        chain._lock = self.real
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -144,7 +164,7 @@ def report(name: str, intakes: Intakes) -> None:
 
 def phase(name: str, now: datetime.datetime, batch: int, seconds: float | None) -> None:
     """Run the sweep, run after run, until nothing is due or ``seconds`` have passed."""
-    with Intakes() as intakes:
+    with Intakes() as intakes, LockHolds() as holds:
         started = time.monotonic()
         shredded = deleted = 0
         finished = False
@@ -163,6 +183,13 @@ def phase(name: str, now: datetime.datetime, batch: int, seconds: float | None) 
         f"({done / took:.0f} cases/s, batches of {batch}){rest}"
     )
     report(name, intakes)
+    if holds.holds:
+        ordered = sorted(holds.holds)
+        print(
+            f"  the sweep held the audit chain's lock {len(ordered)} times: median "
+            f"{ms(statistics.median(ordered))}, p99 {ms(ordered[int(len(ordered) * 0.99)])}, "
+            f"longest {ms(ordered[-1])}"
+        )
 
 
 def baseline(seconds: float) -> None:
