@@ -8,6 +8,9 @@ class TransfersConfig(AppConfig):
 
     def ready(self):
         from cases.signals import case_closing
+        from core.digest import register_digest_section
+        from transfers import digest
         from transfers.services import refuse_closing_while_pending
 
         case_closing.connect(refuse_closing_while_pending, dispatch_uid="transfers-pending")
+        register_digest_section(digest.DIGEST_SECTION)
