@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Desk
 from catalogue.hsds import SOURCE_FIELD, TAXONOMY, TERMS, term_id
@@ -77,7 +78,7 @@ def read_feed(path: Path) -> list[dict[str, Any]]:
             return documents_from_tables(read_datapackage(path))
         if (path / "datapackage" / "datapackage.json").is_file():
             return documents_from_tables(read_datapackage(path / "datapackage"))
-        raise FeedError(f"{path}: HSDS のファイルが見つかりません。")
+        raise FeedError(_("%(path)s: HSDS のファイルが見つかりません。") % {"path": path})
     if path.name == "datapackage.json":
         return documents_from_tables(read_datapackage(path.parent))
     return documents_from_json(_read_json(path))
@@ -87,7 +88,9 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise FeedError(f"{path}: JSON として読めません（{error}）。") from error
+        raise FeedError(
+            _("%(path)s: JSON として読めません（%(error)s）。") % {"path": path, "error": error}
+        ) from error
 
 
 def documents_from_json(document: Any) -> list[dict[str, Any]]:
@@ -98,7 +101,7 @@ def documents_from_json(document: Any) -> list[dict[str, Any]]:
         return document
     if isinstance(document, dict) and "id" in document:
         return [document]
-    raise FeedError("HSDS のサービス（services）が含まれていません。")
+    raise FeedError(_("HSDS のサービス（services）が含まれていません。"))
 
 
 def documents_from_tables(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -148,7 +151,10 @@ def _codes(attributes: dict[str, list[str]], kind: str) -> list[str]:
     values = attributes.get(kind, [])
     unknown = [value for value in values if value not in CODES[kind].values]
     if unknown:
-        raise RowError(f"{TERMS[kind]}のコードが不明です: {', '.join(unknown)}")
+        raise RowError(
+            _("%(term)sのコードが不明です: %(codes)s")
+            % {"term": TERMS[kind], "codes": ", ".join(unknown)}
+        )
     return list(dict.fromkeys(values))
 
 
@@ -233,7 +239,7 @@ def _organization(document: dict[str, Any], desk: Desk | None) -> Organization:
             )
     if desk is not None:
         return Organization(slug=f"desk-{desk.slug}", name=desk.name)
-    raise RowError("運営団体（organization）が分かりません。")
+    raise RowError(_("運営団体（organization）が分かりません。"))
 
 
 def _own_desk(document: dict[str, Any], attributes: dict[str, list[str]]) -> Desk | None:
@@ -252,19 +258,23 @@ def _fields(document: dict[str, Any], desk: Desk | None) -> dict[str, Any]:
     if not scope:
         if desk is None:
             raise RowError(
-                "範囲（全国・都道府県・市区町村・デスク）が分かりません。--desk を指定してください。"
+                _(
+                    "範囲（全国・都道府県・市区町村・デスク）が分かりません。--desk を指定してください。"
+                )
             )
         scope = Service.Scope.DESK
     if scope not in Service.Scope.values:
-        raise RowError(f"範囲のコードが不明です: {scope}")
+        raise RowError(_("範囲のコードが不明です: %(scope)s") % {"scope": scope})
     if scope == Service.Scope.DESK and desk is None:
         desk = _own_desk(document, attributes)
         if desk is None:
-            raise RowError("デスク独自の窓口です。--desk で取り込むデスクを指定してください。")
+            raise RowError(_("デスク独自の窓口です。--desk で取り込むデスクを指定してください。"))
     source_url, verified = _source(document)
     follow_up = (attributes.get("follow_up_days") or ["14"])[0]
     if not follow_up.isdigit():
-        raise RowError(f"フォローアップまでの日数が数字ではありません: {follow_up}")
+        raise RowError(
+            _("フォローアップまでの日数が数字ではありません: %(value)s") % {"value": follow_up}
+        )
     audience = _codes(attributes, "audience") if "audience" in attributes else [Audience.ALL]
     return {
         "name": (document.get("name") or "")[:160],
@@ -328,7 +338,9 @@ def _import_one(
     label = f"{document.get('id', '?')}（{document.get('name', '')}）"
     problems = service_errors(document)
     if problems:
-        raise RowError("HSDS の形式に合いません: " + "; ".join(problems[:3]))
+        raise RowError(
+            _("HSDS の形式に合いません: %(problems)s") % {"problems": "; ".join(problems[:3])}
+        )
     identifier = uuid.UUID(document["id"])
     fields = _fields(document, desk)
     phones, schedules = _phones(document), _schedules(document)
@@ -340,13 +352,15 @@ def _import_one(
                 for name in names:
                     fields.pop(name, None)
     if service is not None and service.scope == Service.Scope.NATIONAL and desk is not None:
-        report.skipped.append(f"{label}: 全国の窓口はデスクへの取り込みでは変更しません。")
+        report.skipped.append(
+            _("%(window)s: 全国の窓口はデスクへの取り込みでは変更しません。") % {"window": label}
+        )
         return
     if service is not None and service.desk_id and desk is not None and service.desk_id != desk.id:
-        raise RowError("この識別子は別のデスクの窓口に使われています。")
+        raise RowError(_("この識別子は別のデスクの窓口に使われています。"))
     if service is None:
         service = Service(uuid=identifier, slug=_slug(document, identifier))
-        changed = ["新規"]
+        changed = [_("新規")]
     else:
         before = _snapshot(service, fields)
         changed = [name for name, value in fields.items() if before[name] != value]
@@ -354,7 +368,7 @@ def _import_one(
         phones = phones if "phones" in document else stored_phones
         schedules = schedules if "schedules" in document else stored_schedules
         if (phones, schedules) != (stored_phones, stored_schedules):
-            changed.append("電話番号・受付時間")
+            changed.append(_("電話番号・受付時間"))
         if not changed:
             report.unchanged.append(label)
             return
@@ -400,12 +414,17 @@ def hsds_import(
     report = ImportReport(dry_run=dry_run)
     for number, document in enumerate(documents, start=1):
         if not isinstance(document, dict):
-            report.errors.append(f"{number}件目: サービスの形式ではありません。")
+            report.errors.append(
+                _("%(number)s件目: サービスの形式ではありません。") % {"number": number}
+            )
             continue
         try:
             with transaction.atomic():
                 _import_one(document, desk=desk, dry_run=dry_run, report=report)
         except (RowError, ValueError) as error:
             name = document.get("name", "")
-            report.errors.append(f"{number}件目 {document.get('id', '?')}（{name}）: {error}")
+            report.errors.append(
+                _("%(number)s件目 %(id)s（%(name)s）: %(error)s")
+                % {"number": number, "id": document.get("id", "?"), "name": name, "error": error}
+            )
     return report

@@ -211,3 +211,17 @@ def test_a_desks_own_window_comes_back_to_its_desk_without_naming_it(desk, tmp_p
 
     assert Service.objects.get(uuid=window.uuid).desk == desk
     assert export(tmp_path / "second") == first
+
+
+def test_the_importers_messages_follow_the_interface_language(tmp_path):
+    from django.utils import translation
+
+    from catalogue.hsds.importer import FeedError, read_feed
+
+    # A folder that holds no feed.
+    with pytest.raises(FeedError, match="HSDS のファイルが見つかりません"):
+        read_feed(tmp_path)
+    with translation.override("en"), pytest.raises(FeedError, match="no HSDS file there"):
+        read_feed(tmp_path)
+    with translation.override("en"), pytest.raises(FeedError, match="cannot be read as JSON"):
+        read_feed(tmp_path / "missing.json")
